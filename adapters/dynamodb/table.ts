@@ -1,27 +1,25 @@
 /**
  * The one DynamoDB table of trajectregie, as plain data.
  *
- * The CDK stateful stack and the local runtime both build the table from this
- * definition, so the keys and indexes deployed on AWS are the ones tested here.
+ * The CDK stateful stack and the local runtime both build the table from this definition, so the
+ * keys and indexes deployed on AWS are the ones tested here.
  *
- * Item layout (single-table design):
- *   CLIENT#id      / CLIENT              client (personal data)
- *   TRAJ#id        / TRAJ                trajectory, with the facts the schedule needs
- *   TRAJ#id        / CONTACT#date#id     contact held
- *   TRAJ#id        / ZRM#date#id         ZRM measurement
- *   TRAJ#id        / POP#v0001           POP version
- *   TASK#id        / TASK                human task (open tasks carry the due-index keys)
- *   HANDOVER#id    / HANDOVER            handover dossier for the municipality
- *   AUDIT#clientId / at#id               append-only audit entry
- *   NOTIFY#id      / NOTIFY              notification (escalation, reminder)
- *   IDEMP#user#key / IDEMP               stored response of an idempotent request
- *   EXEC#name      / EXEC                local workflow engine: one execution
- *   CLOCK          / CLOCK               local runtime: the virtual clock
+ * Item layout (single-table design; the trajectory is one aggregate, written atomically):
+ *   CLIENT#id       / CLIENT        client (personal data)
+ *   CLIENT#id       / ACTIVE        link to the client's one active trajectory
+ *   TRAJ#id         / TRAJ          trajectory with its open task, tasks, contacts, ZRM rounds, POP
+ *   HANDOVER#id     / HANDOVER      handover dossier for the municipality
+ *   NOTIFY#id       / NOTIFY        notification (escalation)
+ *   AUDIT#clientId  / at#id         append-only audit entry
+ *   IDEMP#scope#key / IDEMP         stored response of a request with an Idempotency-Key
+ *   EXEC#name       / EXEC          local workflow engine only: one execution
+ *   CLOCK           / CLOCK         local runtime only: the virtual clock
  *
- * Indexes (sparse: an item is in an index only while it carries its keys):
- *   byRegisseur  gsi1pk REG#rid#TASK (open tasks, sk dueAt#id) | REG#rid#TRAJ (sk createdAt#id)
- *   byKind       gsi2pk OPENTASK (the due index: sk dueAt#id) | TRAJ | HANDOVER | NOTIFY
- *   byTrajectory gsi3pk TRAJ#id, sk TASK#openedAt#id | EXEC#startedAt#name
+ * Indexes (sparse: an item is in an index only while it carries the index's keys):
+ *   byAssignee   gsi1pk ASSIGNEE#id  gsi1sk dueAt#taskId  trajectories with an open task, per assignee
+ *   byDue        gsi2pk OPEN         gsi2sk dueAt#taskId  all open tasks: the scheduler's due index
+ *   byRegisseur  gsi3pk REG#id       gsi3sk createdAt#id  trajectories per regisseur
+ *   byKind       gsi4pk TRAJ | HANDOVER | NOTIFY | EXEC#trajectoryId, gsi4sk createdAt#id
  */
 export interface KeyAttribute {
   name: string;
@@ -41,30 +39,26 @@ export interface TableDefinition {
 }
 
 export const INDEX = {
+  byAssignee: 'byAssignee',
+  byDue: 'byDue',
   byRegisseur: 'byRegisseur',
   byKind: 'byKind',
-  byTrajectory: 'byTrajectory',
 } as const;
+
+const index = (indexName: string, prefix: string): IndexDefinition => ({
+  indexName,
+  partitionKey: { name: `${prefix}pk`, type: 'S' },
+  sortKey: { name: `${prefix}sk`, type: 'S' },
+});
 
 export const tableDefinition: TableDefinition = {
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
   globalSecondaryIndexes: [
-    {
-      indexName: INDEX.byRegisseur,
-      partitionKey: { name: 'gsi1pk', type: 'S' },
-      sortKey: { name: 'gsi1sk', type: 'S' },
-    },
-    {
-      indexName: INDEX.byKind,
-      partitionKey: { name: 'gsi2pk', type: 'S' },
-      sortKey: { name: 'gsi2sk', type: 'S' },
-    },
-    {
-      indexName: INDEX.byTrajectory,
-      partitionKey: { name: 'gsi3pk', type: 'S' },
-      sortKey: { name: 'gsi3sk', type: 'S' },
-    },
+    index(INDEX.byAssignee, 'gsi1'),
+    index(INDEX.byDue, 'gsi2'),
+    index(INDEX.byRegisseur, 'gsi3'),
+    index(INDEX.byKind, 'gsi4'),
   ],
 };
 

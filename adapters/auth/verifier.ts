@@ -1,0 +1,35 @@
+/**
+ * Verifies bearer JWTs: Cognito's on AWS (remote JWKS), the local issuer's locally (its public
+ * key). The same checks either way: signature, issuer, expiry, audience, and one known role
+ * from the `cognito:groups` claim.
+ */
+import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { UnauthorizedError } from '../../core/errors';
+import { Role, type Actor } from '../../core/schemas';
+
+export type TokenVerifier = (authorization: string | undefined) => Promise<Actor>;
+
+export function createVerifier(options: {
+  issuer: string;
+  audience?: string;
+  jwks: JSONWebKeySet | URL;
+}): TokenVerifier {
+  const keys = options.jwks instanceof URL ? createRemoteJWKSet(options.jwks) : createLocalJWKSet(options.jwks);
+  return async (authorization) => {
+    const match = /^Bearer (\S+)$/i.exec(authorization ?? '');
+    if (!match?.[1]) throw new UnauthorizedError('Sign in: send Authorization: Bearer <token>');
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(match[1], keys, { issuer: options.issuer }));
+    } catch {
+      throw new UnauthorizedError('The token is not valid (signature, issuer or expiry)');
+    }
+    if (options.audience && payload.aud !== options.audience && payload.client_id !== options.audience) {
+      throw new UnauthorizedError('The token is not meant for this API');
+    }
+    const groups = Array.isArray(payload['cognito:groups']) ? (payload['cognito:groups'] as unknown[]) : [];
+    const role = groups.map((g) => Role.safeParse(g)).find((r) => r.success)?.data;
+    if (!payload.sub || !role) throw new UnauthorizedError('The token names no user or no known role');
+    return { userId: payload.sub, role };
+  };
+}

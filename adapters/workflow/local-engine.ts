@@ -1,0 +1,264 @@
+/**
+ * The local workflow engine: runs the same ASL file with aws-local-stepfunctions, every Task
+ * state calling the real handler in-process. It covers what the library does not:
+ * - waits for task tokens are timed on the runtime's Clock (virtual or real), not on setTimeout,
+ *   and fail with `States.Timeout` as on AWS;
+ * - every wait gets a unique token, put into the payload and resolved by sendTaskSuccess;
+ * - `states:startExecution` (continue-as-new) starts a successor with the given name;
+ * - executions are recorded in the table, so a restart can tell which ones died with the process.
+ */
+import { randomUUID } from 'node:crypto';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { Clock, ExecutionSummary, Logger, TaskResult, WorkflowEngine } from '../../core/ports';
+import type { Phase } from '../../core/schemas';
+import { executionName } from '../../core/rules/workflow-budget';
+import { entity, isConditionFailure, queryAll } from '../dynamodb/client';
+import { INDEX } from '../dynamodb/table';
+import { readDefinitionText, STEP_SUBSTITUTIONS, substitute, type StepName } from './definition';
+
+type Handler = (payload: unknown) => Promise<unknown>;
+type AslState = Record<string, unknown> & { Type: string; Resource?: string };
+
+const CALLBACK = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+const START_EXECUTION = 'arn:aws:states:::states:startExecution';
+const LOCAL_PREFIX = 'local:';
+/** The library times Task states with setTimeout, which overflows past 2^31 ms; our clock times the waits. */
+const LIBRARY_MAX_TIMEOUT_SECONDS = 2_147_483;
+const STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:trajectory';
+
+interface Waiter {
+  resolve: (output: unknown) => void;
+  reject: (error: Error) => void;
+  deadline: number;
+  execution: string;
+}
+
+export interface ExecutionRecord extends ExecutionSummary {
+  trajectoryId: string;
+}
+
+function namedError(name: string, message: string): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+export class LocalWorkflowEngine implements WorkflowEngine {
+  private readonly machine: StateMachine;
+  private readonly waiters = new Map<string, Waiter>();
+  /** Executions of this process that are not waiting for a human: the engine is idle when none are. */
+  private readonly busy = new Set<string>();
+  private readonly aborts = new Map<string, () => void>();
+  private ticker: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly opts: {
+      handlers: Record<StepName, Handler>;
+      clock: Clock;
+      doc: DynamoDBDocumentClient;
+      tableName: string;
+      logger: Logger;
+    },
+  ) {
+    const values = Object.fromEntries(Object.keys(STEP_SUBSTITUTIONS).map((k) => [k, `${LOCAL_PREFIX}${STEP_SUBSTITUTIONS[k as keyof typeof STEP_SUBSTITUTIONS]}`]));
+    const definition = JSON.parse(substitute(readDefinitionText(), values)) as { States: Record<string, AslState> };
+    for (const state of Object.values(definition.States)) {
+      if (state.Resource === CALLBACK) {
+        delete state.TimeoutSecondsPath;
+        state.TimeoutSeconds = LIBRARY_MAX_TIMEOUT_SECONDS;
+      }
+    }
+    this.definition = definition;
+    this.machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+  }
+
+  private readonly definition: { States: Record<string, AslState> };
+
+  /** Checks the waits against the clock every second (real time) and whenever it is told the clock moved. */
+  startTicking(): void {
+    this.ticker ??= setInterval(() => this.checkDeadlines(), 1000);
+    this.ticker.unref();
+  }
+
+  stop(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    for (const abort of this.aborts.values()) abort();
+  }
+
+  checkDeadlines(): void {
+    const now = this.opts.clock.now().getTime();
+    for (const [token, waiter] of this.waiters) {
+      if (waiter.deadline <= now) {
+        this.waiters.delete(token);
+        this.busy.add(waiter.execution);
+        waiter.reject(namedError('States.Timeout', 'The wait for the task timed out'));
+      }
+    }
+  }
+
+  /** Resolves once every execution of this process waits for a human or has ended. */
+  async whenIdle(maxMs = 30_000): Promise<void> {
+    const until = Date.now() + maxMs;
+    while (this.busy.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  async start(input: { trajectoryId: string; resumeAt: Phase; segment: number }): Promise<{ executionName: string }> {
+    const name = executionName(input.trajectoryId, input.segment);
+    await this.startExecution(name, input);
+    return { executionName: name };
+  }
+
+  async sendTaskSuccess(token: string, output: TaskResult): Promise<boolean> {
+    return this.settle(token, (w) => w.resolve(output));
+  }
+
+  async sendTaskFailure(token: string, error: string, cause: string): Promise<boolean> {
+    return this.settle(token, (w) => w.reject(namedError(error, cause)));
+  }
+
+  async listExecutions(trajectoryId: string, _lastSegment?: number): Promise<ExecutionSummary[]> {
+    return (await this.executionsOf(trajectoryId)).map(({ trajectoryId: _t, ...summary }) => summary);
+  }
+
+  async executionsOf(trajectoryId: string): Promise<ExecutionRecord[]> {
+    const items = await queryAll<Record<string, unknown>>(this.opts.doc, {
+      TableName: this.opts.tableName,
+      IndexName: INDEX.byKind,
+      KeyConditionExpression: 'gsi4pk = :pk',
+      ExpressionAttributeValues: { ':pk': `EXEC#${trajectoryId}` },
+    });
+    return items.map((i) => entity<ExecutionRecord>(i));
+  }
+
+  /** Executions recorded as running that this process does not run: they died with an earlier process. */
+  async markOrphansAborted(trajectoryId: string): Promise<number> {
+    const orphans = (await this.executionsOf(trajectoryId)).filter((e) => e.status === 'RUNNING' && !this.aborts.has(e.name));
+    for (const orphan of orphans) await this.record({ ...orphan, status: 'ABORTED', stoppedAt: this.nowIso() });
+    return orphans.length;
+  }
+
+  private settle(token: string, act: (w: Waiter) => void): boolean {
+    const waiter = this.waiters.get(token);
+    if (!waiter) return false;
+    this.waiters.delete(token);
+    this.busy.add(waiter.execution);
+    act(waiter);
+    return true;
+  }
+
+  private nowIso(): string {
+    return this.opts.clock.now().toISOString();
+  }
+
+  private async startExecution(name: string, input: { trajectoryId: string; resumeAt: Phase; segment: number }) {
+    const startedAt = this.nowIso();
+    const record: ExecutionRecord = {
+      name,
+      segment: input.segment,
+      trajectoryId: input.trajectoryId,
+      status: 'RUNNING',
+      startedAt,
+      resumeAt: input.resumeAt,
+    };
+    try {
+      await this.record(record, true);
+    } catch (error) {
+      if (isConditionFailure(error)) {
+        throw namedError('StepFunctions.ExecutionAlreadyExistsException', `Execution ${name} already exists`);
+      }
+      throw error;
+    }
+    this.busy.add(name);
+    const executionArn = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`;
+    const run = this.machine.run(input, {
+      overrides: { taskResourceLocalHandlers: this.overrides(name) as never },
+      context: {
+        Execution: { Id: executionArn, Name: name, StartTime: startedAt, Input: input },
+        StateMachine: { Id: STATE_MACHINE_ARN, Name: 'trajectory' },
+        Task: { Token: 'replaced-per-wait' },
+      },
+    });
+    this.aborts.set(name, run.abort);
+    this.opts.logger.info('execution started', { execution: name, resumeAt: input.resumeAt });
+    run.result
+      .then(async () => {
+        await this.record({ ...record, status: 'SUCCEEDED', stoppedAt: this.nowIso() });
+        this.opts.logger.info('execution succeeded', { execution: name });
+      })
+      .catch(async (error: Error) => {
+        if (error.name === 'ExecutionAbortedError') return; // process shutting down: left RUNNING, resumed on restart
+        await this.record({ ...record, status: 'FAILED', stoppedAt: this.nowIso() });
+        this.opts.logger.error('execution failed', { execution: name, error: error.name });
+      })
+      .finally(() => {
+        this.busy.delete(name);
+        this.aborts.delete(name);
+      });
+  }
+
+  private overrides(execution: string): Record<string, (input: unknown) => Promise<unknown>> {
+    const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
+    for (const [stateName, state] of Object.entries(this.definition.States)) {
+      if (state.Type !== 'Task' || !state.Resource) continue;
+      if (state.Resource === CALLBACK) {
+        overrides[stateName] = (input) => this.waitForToken(execution, input as { FunctionName: string; Payload: Record<string, unknown> });
+      } else if (state.Resource === START_EXECUTION) {
+        overrides[stateName] = async (input) => {
+          const { Name, Input } = input as { Name: string; Input: { trajectoryId: string; resumeAt: Phase; segment: number } };
+          await this.startExecution(Name, Input);
+          return { ExecutionArn: Name, StartDate: this.nowIso() };
+        };
+      } else {
+        const handler = this.handler(state.Resource);
+        overrides[stateName] = (input) => handler(input);
+      }
+    }
+    return overrides;
+  }
+
+  private handler(resource: string): Handler {
+    const step = resource.startsWith(LOCAL_PREFIX) ? (resource.slice(LOCAL_PREFIX.length) as StepName) : undefined;
+    const handler = step ? this.opts.handlers[step] : undefined;
+    if (!handler) throw new Error(`No local handler for ${resource}`);
+    return handler;
+  }
+
+  private async waitForToken(execution: string, input: { FunctionName: string; Payload: Record<string, unknown> }) {
+    const token = randomUUID();
+    const timeoutSeconds = Number(input.Payload.timeoutSeconds);
+    const waited = new Promise<unknown>((resolve, reject) => {
+      this.waiters.set(token, {
+        resolve,
+        reject,
+        execution,
+        deadline: this.opts.clock.now().getTime() + timeoutSeconds * 1000,
+      });
+    });
+    try {
+      await this.handler(input.FunctionName)({ ...input.Payload, taskToken: token });
+    } catch (error) {
+      this.waiters.delete(token);
+      throw error;
+    }
+    if (this.waiters.has(token)) this.busy.delete(execution); // now waiting for a human
+    this.checkDeadlines();
+    return waited;
+  }
+
+  private async record(record: ExecutionRecord, create = false): Promise<void> {
+    await this.opts.doc.send(
+      new PutCommand({
+        TableName: this.opts.tableName,
+        Item: {
+          pk: `EXEC#${record.name}`,
+          sk: 'EXEC',
+          gsi4pk: `EXEC#${record.trajectoryId}`,
+          gsi4sk: `${record.startedAt}#${record.name}`,
+          ...record,
+        },
+        ...(create ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
+      }),
+    );
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Ports: what the core needs from the world. Adapters implement them (DynamoDB, Step Functions
+ * or the local engine, the clock); the core never imports an adapter.
+ */
+import type { AuditEntry, Client, Handover, Notification, Phase, Task, Trajectory } from './schemas';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdGenerator {
+  next(): string;
+}
+
+export interface Store {
+  createClient(client: Client): Promise<void>;
+  getClient(clientId: string): Promise<Client | undefined>;
+  /**
+   * Links a client to its one active trajectory, conditional on the link being `expected`
+   * (null: no link). A failed condition throws ConcurrentUpdateError.
+   */
+  linkActiveTrajectory(clientId: string, trajectoryId: string | null, expected: string | null): Promise<void>;
+  getActiveTrajectoryId(clientId: string): Promise<string | undefined>;
+
+  /**
+   * Writes the trajectory aggregate (its open task and records included) in one conditional
+   * put: expectedVersion null creates it, a number must match the stored version.
+   */
+  saveTrajectory(trajectory: Trajectory, expectedVersion: number | null): Promise<void>;
+  getTrajectory(trajectoryId: string): Promise<Trajectory | undefined>;
+  listTrajectories(filter: { regisseurId?: string; phase?: Phase }): Promise<Trajectory[]>;
+  /** Open tasks sorted by due date, from the due index; dueBefore bounds the read (scheduler). */
+  listOpenTasks(filter: { assigneeId?: string; dueBefore?: string }): Promise<Task[]>;
+
+  /** Creates (expectNew) or replaces a handover. */
+  putHandover(handover: Handover, expectNew: boolean): Promise<void>;
+  getHandover(handoverId: string): Promise<Handover | undefined>;
+  listHandovers(): Promise<Handover[]>;
+
+  /** Idempotent: a notification with the same id is written once. */
+  putNotification(notification: Notification): Promise<void>;
+  listNotifications(): Promise<Notification[]>;
+
+  /** Append-only: an entry is never overwritten. */
+  appendAudit(entries: AuditEntry[]): Promise<void>;
+  listAudit(clientId: string): Promise<AuditEntry[]>;
+}
+
+/** A stored answer to a request made with an Idempotency-Key. */
+export interface IdempotentResponse {
+  fingerprint: string;
+  status: number;
+  body: unknown;
+}
+
+export interface IdempotencyStore {
+  /** Claims the key; returns the stored response when it was claimed before (undefined while in progress is an error). */
+  claim(scope: string, key: string, fingerprint: string): Promise<IdempotentResponse | 'claimed'>;
+  complete(scope: string, key: string, response: IdempotentResponse): Promise<void>;
+  release(scope: string, key: string): Promise<void>;
+}
+
+export interface ExecutionSummary {
+  name: string;
+  segment: number;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  startedAt: string;
+  stoppedAt?: string;
+  resumeAt?: string;
+}
+
+/** The workflow engine: AWS Step Functions, or the local engine running the same ASL. */
+export interface WorkflowEngine {
+  start(input: { trajectoryId: string; resumeAt: Phase; segment: number }): Promise<{ executionName: string }>;
+  /** Resolves a waiting task. Returns false when the token no longer works (the execution moved on). */
+  sendTaskSuccess(token: string, output: TaskResult): Promise<boolean>;
+  sendTaskFailure(token: string, error: string, cause: string): Promise<boolean>;
+  /** The executions of a trajectory, segment 0 up to lastSegment. */
+  listExecutions(trajectoryId: string, lastSegment: number): Promise<ExecutionSummary[]>;
+}
+
+/** What a completed task tells the state machine: IDs and control fields only. */
+export interface TaskResult {
+  taskId: string;
+  type: Task['type'];
+  decision?: 'close' | 'handover';
+}
+
+/** Delivers a handover notice (IDs only) to the municipality. */
+export interface HandoverChannel {
+  deliver(notice: { handoverId: string; trajectoryId: string }): Promise<void>;
+}
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Everything a use case may need. */
+export interface Deps {
+  store: Store;
+  clock: Clock;
+  ids: IdGenerator;
+  engine: WorkflowEngine;
+  handovers: HandoverChannel;
+  idempotency: IdempotencyStore;
+  logger: Logger;
+}

@@ -1,0 +1,36 @@
+/**
+ * Bounds of one Step Functions execution (DESIGN.md property 4): a Standard execution lives at
+ * most a year, a trajectory about three. Each execution continues as new after SEGMENT_DAYS and
+ * no wait outlasts EXECUTION_BUDGET_DAYS from the execution's start.
+ */
+import { RULES } from './schedule';
+import { toDate } from './dates';
+
+export const SEGMENT_DAYS = 300;
+export const EXECUTION_BUDGET_DAYS = 350;
+const DAY_MS = 86_400_000;
+const MIN_WAIT_SECONDS = 60;
+
+export function executionName(trajectoryId: string, segment: number): string {
+  return `${trajectoryId}-${segment}`;
+}
+
+export function segmentIsOver(now: Date, executionStartedAt: Date): boolean {
+  return now.getTime() - executionStartedAt.getTime() >= SEGMENT_DAYS * DAY_MS;
+}
+
+/**
+ * How long a wait for a human task may last: until the task is to be escalated (due date plus
+ * the escalation period; not again once escalated), and never past the execution's budget.
+ */
+export function waitTimeoutSeconds(args: {
+  now: Date;
+  executionStartedAt: Date;
+  dueAt: string;
+  escalated: boolean;
+}): number {
+  const budgetEnd = args.executionStartedAt.getTime() + EXECUTION_BUDGET_DAYS * DAY_MS;
+  const escalateAt = toDate(args.dueAt).getTime() + RULES.escalateAfterDays * DAY_MS;
+  const deadline = args.escalated ? budgetEnd : Math.min(budgetEnd, escalateAt);
+  return Math.max(MIN_WAIT_SECONDS, Math.ceil((deadline - args.now.getTime()) / 1000));
+}

@@ -1,0 +1,309 @@
+/**
+ * The domain, as zod schemas: every type in the core comes from here.
+ * English field names; DOMAIN.md's glossary maps them to the Dutch terms.
+ */
+import { z } from 'zod';
+import { isValidBsn } from './rules/bsn';
+import { isValidIsoDate } from './rules/dates';
+
+export const IsoDate = z
+  .string()
+  .refine(isValidIsoDate, { message: 'must be a calendar date as YYYY-MM-DD' })
+  .describe('A calendar date, YYYY-MM-DD');
+
+export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, - or _');
+
+/** ZRM life domains (leefgebieden), in the report's order. */
+export const DOMAINS = [
+  'finances',
+  'workEducation',
+  'housing',
+  'socialNetwork',
+  'participation',
+  'mentalHealth',
+  'physicalHealth',
+] as const;
+export const DomainKey = z.enum(DOMAINS);
+export type DomainKey = z.infer<typeof DomainKey>;
+
+/** ZRM level (trede): 1 acute problems … 5 fully self-sufficient. */
+export const Level = z.number().int().min(1).max(5);
+export type Level = z.infer<typeof Level>;
+
+/** Score per domain; null means "not discussed". A domain may be left out. */
+export const Scores = z
+  .partialRecord(DomainKey, Level.nullable())
+  .refine((s) => Object.keys(s).length > 0, { message: 'must score at least one domain' });
+export type Scores = z.infer<typeof Scores>;
+
+export const ScoredBy = z.enum(['client', 'regisseur', 'together']);
+export const MeasurementKind = z.enum(['baseline', 'interim', 'final']);
+export type MeasurementKind = z.infer<typeof MeasurementKind>;
+
+export const Location = z.enum(['home', 'library', 'community_centre', 'municipality', 'other']);
+
+export const Role = z.enum(['regisseur', 'beheerder', 'gemeente']);
+export type Role = z.infer<typeof Role>;
+
+export const Phase = z.enum(['kennismaking', 'pop', 'begeleiding', 'afronding', 'overdracht', 'closed']);
+export type Phase = z.infer<typeof Phase>;
+
+export const TaskType = z.enum(['KENNISMAKING', 'POP', 'CONTACT', 'AFRONDING', 'ACKNOWLEDGE']);
+export type TaskType = z.infer<typeof TaskType>;
+
+export const Decision = z.enum(['close', 'handover']);
+export type Decision = z.infer<typeof Decision>;
+
+// ---------- Client ----------
+
+const Text = (max: number) => z.string().trim().min(1).max(max);
+
+export const Address = z.strictObject({
+  street: Text(120).optional(),
+  houseNumber: Text(20).optional(),
+  postalCode: z
+    .string()
+    .regex(/^\d{4} ?[A-Za-z]{2}$/, 'must be a Dutch postal code like 6511 AB')
+    .optional(),
+  city: Text(80).optional(),
+});
+
+export const NewClient = z.strictObject({
+  firstName: Text(100),
+  lastName: Text(100),
+  birthDate: IsoDate,
+  settledOn: IsoDate.describe('Vestigingsdatum: the date the client settled in the municipality'),
+  bsn: z
+    .string()
+    .refine(isValidBsn, { message: 'is not a valid BSN (elfproef)' })
+    .optional(),
+  gender: z.enum(['female', 'male', 'other']).optional(),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a phone number')
+    .optional(),
+  email: z.email().max(254).optional(),
+  address: Address.optional(),
+  householdId: Id.optional(),
+});
+export type NewClient = z.infer<typeof NewClient>;
+
+export const Client = NewClient.extend({
+  clientId: Id,
+  createdAt: z.string(),
+  createdBy: z.string(),
+});
+export type Client = z.infer<typeof Client>;
+
+// ---------- Records of a trajectory ----------
+
+export const Measurement = z.object({
+  measurementId: Id,
+  trajectoryId: Id,
+  measuredOn: IsoDate,
+  kind: MeasurementKind,
+  scores: Scores,
+  scoredBy: ScoredBy,
+  taskId: Id.optional(),
+  recordedBy: z.string(),
+});
+export type Measurement = z.infer<typeof Measurement>;
+
+export const Contact = z.object({
+  contactId: Id,
+  trajectoryId: Id,
+  heldOn: IsoDate,
+  location: Location,
+  taskType: TaskType,
+  taskId: Id,
+  recordedBy: z.string(),
+});
+export type Contact = z.infer<typeof Contact>;
+
+export const GoalArea = z.union([DomainKey, z.literal('inburgering')]);
+
+export const Goal = z.strictObject({
+  domain: GoalArea,
+  currentSituation: Text(500).optional(),
+  desiredSituation: Text(500).optional(),
+  action: Text(500).optional(),
+  targetDate: IsoDate.optional(),
+  longTermGoal: Text(500).optional(),
+});
+
+export const PopVersion = z.object({
+  trajectoryId: Id,
+  version: z.number().int().min(1),
+  agreedOn: IsoDate,
+  goals: z.array(Goal),
+  ideas: z.string().optional(),
+  recordedBy: z.string(),
+  recordedAt: z.string(),
+});
+export type PopVersion = z.infer<typeof PopVersion>;
+
+// ---------- Task completion bodies ----------
+
+export const MeasurementInput = z.strictObject({ scores: Scores, scoredBy: ScoredBy });
+
+export const CompleteKennismaking = z.strictObject({
+  heldOn: IsoDate,
+  location: Location,
+  firstContactVia: z.enum(['direct', 'trusted_person', 'on_location']).optional(),
+});
+export const CompletePop = z.strictObject({
+  agreedOn: IsoDate,
+  goals: z.array(Goal).max(20),
+  ideas: Text(1000).optional(),
+  baseline: MeasurementInput,
+});
+export const CompleteContact = z.strictObject({
+  heldOn: IsoDate,
+  location: Location,
+  zrm: MeasurementInput.optional(),
+});
+export const CompleteAfronding = z.strictObject({
+  final: MeasurementInput.extend({ measuredOn: IsoDate }),
+  decision: Decision,
+  consent: z.boolean().optional().describe('The client consents to the handover; required for decision "handover"'),
+});
+
+export const COMPLETION_SCHEMAS = {
+  KENNISMAKING: CompleteKennismaking,
+  POP: CompletePop,
+  CONTACT: CompleteContact,
+  AFRONDING: CompleteAfronding,
+} as const;
+export type Completion =
+  | { type: 'KENNISMAKING'; body: z.infer<typeof CompleteKennismaking> }
+  | { type: 'POP'; body: z.infer<typeof CompletePop> }
+  | { type: 'CONTACT'; body: z.infer<typeof CompleteContact> }
+  | { type: 'AFRONDING'; body: z.infer<typeof CompleteAfronding> };
+
+// ---------- Trajectory and task ----------
+
+export const Outcome = z.object({
+  successful: z.boolean(),
+  improvedDomains: z.array(DomainKey),
+  handedOver: z.boolean(),
+  reason: z.enum(['completed', 'withdrawn']),
+  closedOn: IsoDate,
+});
+export type Outcome = z.infer<typeof Outcome>;
+
+export const WorkflowState = z.object({
+  status: z.enum(['running', 'failed', 'done']),
+  executionName: z.string(),
+  segment: z.number().int().min(0),
+  error: z.string().optional(),
+});
+
+export const Task = z.object({
+  taskId: Id,
+  trajectoryId: Id,
+  clientId: Id,
+  type: TaskType,
+  assigneeRole: Role,
+  assigneeId: z.string(),
+  dueAt: IsoDate,
+  zrmDue: z.boolean(),
+  status: z.enum(['open', 'completed', 'cancelled']),
+  openedAt: z.string(),
+  completedAt: z.string().optional(),
+  completedBy: z.string().optional(),
+  escalatedAt: z.string().optional(),
+  handoverId: Id.optional(),
+  executionName: z.string(),
+  result: z
+    .object({ taskId: Id, type: TaskType, decision: Decision.optional() })
+    .optional(),
+  /** The workflow's callback token; never returned by the API. */
+  token: z.string(),
+});
+export type Task = z.infer<typeof Task>;
+
+export const Trajectory = z.object({
+  trajectoryId: Id,
+  clientId: Id,
+  regisseurId: z.string(),
+  phase: Phase,
+  status: z.enum(['active', 'closed']),
+  workflow: WorkflowState,
+  settledOn: IsoDate,
+  kennismakingOn: IsoDate.optional(),
+  popAgreedOn: IsoDate.optional(),
+  lastContactOn: IsoDate.optional(),
+  lastZrmOn: IsoDate.optional(),
+  intervalMonths: z.number().int().min(1).max(12).optional(),
+  afrondingRequestedOn: IsoDate.optional(),
+  /** The one open workflow task, if any; it carries the due-index keys in the store. */
+  openTask: Task.optional(),
+  /** Completed and cancelled tasks, oldest first (without tokens). */
+  closedTasks: z.array(Task.omit({ token: true })),
+  nextTaskSeq: z.number().int().min(1),
+  contacts: z.array(Contact),
+  measurements: z.array(Measurement),
+  popVersions: z.array(PopVersion),
+  decision: Decision.optional(),
+  proposal: Decision.optional(),
+  handoverId: Id.optional(),
+  firstContactVia: z.enum(['direct', 'trusted_person', 'on_location']).optional(),
+  outcome: Outcome.optional(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  version: z.number().int().min(1),
+});
+export type Trajectory = z.infer<typeof Trajectory>;
+
+export const Handover = z.object({
+  handoverId: Id,
+  trajectoryId: Id,
+  clientId: Id,
+  regisseurId: z.string(),
+  createdAt: z.string(),
+  consent: z.object({ given: z.literal(true), recordedOn: IsoDate, recordedBy: z.string() }),
+  dossier: z.object({
+    client: Client,
+    phaseHistory: z.object({
+      kennismakingOn: IsoDate.optional(),
+      popAgreedOn: IsoDate.optional(),
+      lastContactOn: IsoDate.optional(),
+    }),
+    pop: PopVersion.optional(),
+    measurements: z.array(Measurement),
+    contacts: z.array(Contact),
+    proposal: Decision.optional(),
+  }),
+  deliveredAt: z.string().optional(),
+  acknowledgedAt: z.string().optional(),
+  acknowledgedBy: z.string().optional(),
+});
+export type Handover = z.infer<typeof Handover>;
+
+export const Notification = z.object({
+  notificationId: Id,
+  kind: z.enum(['escalation']),
+  recipientRole: Role,
+  recipientId: z.string().optional(),
+  trajectoryId: Id,
+  taskId: Id,
+  createdAt: z.string(),
+  message: z.string(),
+});
+export type Notification = z.infer<typeof Notification>;
+
+export const AuditEntry = z.object({
+  clientId: Id,
+  at: z.string(),
+  actorId: z.string(),
+  actorRole: Role,
+  action: z.enum(['create', 'read', 'update', 'handover']),
+  detail: z.string(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+/** Who is calling, from a verified token. */
+export interface Actor {
+  userId: string;
+  role: Role;
+}

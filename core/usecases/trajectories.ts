@@ -1,0 +1,174 @@
+import { ConcurrentUpdateError, ConflictError, NotFoundError, ValidationError } from '../errors';
+import type { Deps, ExecutionSummary } from '../ports';
+import { toIsoDate } from '../rules/dates';
+import { afrondingDue } from '../rules/schedule';
+import { executionName } from '../rules/workflow-budget';
+import type { Actor, Phase, Trajectory } from '../schemas';
+import { assertCanSeeTrajectory, audit, requireRole } from './access';
+import { closeTask } from './tasks';
+
+export interface StartTrajectoryInput {
+  clientId: string;
+  regisseurId: string;
+  intervalMonths?: number;
+}
+
+/**
+ * Registers the trajectory as the client's one active trajectory and starts its workflow.
+ * The link is claimed first, so two concurrent starts for one client make one trajectory.
+ */
+export async function startTrajectory(deps: Deps, actor: Actor, input: StartTrajectoryInput): Promise<Trajectory> {
+  requireRole(actor, 'beheerder');
+  const client = await deps.store.getClient(input.clientId);
+  if (!client) {
+    throw new ValidationError('Unknown client', [{ field: 'clientId', message: `no client ${input.clientId}` }]);
+  }
+  const now = deps.clock.now();
+  const trajectoryId = deps.ids.next();
+  const current = await deps.store.getActiveTrajectoryId(client.clientId);
+  if (current) {
+    // A link whose trajectory was never written (a start interrupted halfway) may be taken over.
+    if (await deps.store.getTrajectory(current)) throw new ConflictError('This client already has an active trajectory');
+  }
+  try {
+    await deps.store.linkActiveTrajectory(client.clientId, trajectoryId, current ?? null);
+  } catch (error) {
+    if (error instanceof ConcurrentUpdateError) throw new ConflictError('This client already has an active trajectory');
+    throw error;
+  }
+  const trajectory: Trajectory = {
+    trajectoryId,
+    clientId: client.clientId,
+    regisseurId: input.regisseurId,
+    phase: 'kennismaking',
+    status: 'active',
+    workflow: { status: 'running', executionName: executionName(trajectoryId, 0), segment: 0 },
+    settledOn: client.settledOn,
+    ...(input.intervalMonths ? { intervalMonths: input.intervalMonths } : {}),
+    closedTasks: [],
+    nextTaskSeq: 1,
+    contacts: [],
+    measurements: [],
+    popVersions: [],
+    createdAt: now.toISOString(),
+    createdBy: actor.userId,
+    version: 1,
+  };
+  await deps.store.saveTrajectory(trajectory, null);
+  await deps.store.appendAudit([audit(actor, client.clientId, 'create', `start trajectory ${trajectoryId}`, now)]);
+  return startWorkflow(deps, trajectory, 'kennismaking', 0);
+}
+
+/** Starts the trajectory's execution; a failure to start is recorded for the beheerder, who can recover it. */
+async function startWorkflow(deps: Deps, trajectory: Trajectory, resumeAt: Phase, segment: number): Promise<Trajectory> {
+  try {
+    await deps.engine.start({ trajectoryId: trajectory.trajectoryId, resumeAt, segment });
+    return trajectory;
+  } catch (error) {
+    deps.logger.error('workflow start failed', { trajectoryId: trajectory.trajectoryId, error: String(error) });
+    return update(deps, trajectory.trajectoryId, (t) => ({
+      ...t,
+      workflow: { ...t.workflow, status: 'failed', error: 'the workflow could not be started' },
+    }));
+  }
+}
+
+/** Reads, changes and writes a trajectory conditionally on its version, retrying lost races. */
+export async function update(
+  deps: Deps,
+  trajectoryId: string,
+  change: (current: Trajectory) => Trajectory,
+): Promise<Trajectory> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const current = await deps.store.getTrajectory(trajectoryId);
+    if (!current) throw new NotFoundError(`No trajectory ${trajectoryId}`);
+    const next = { ...change(current), version: current.version + 1 };
+    try {
+      await deps.store.saveTrajectory(next, current.version);
+      return next;
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError)) throw error;
+    }
+  }
+  throw new ConcurrentUpdateError('The trajectory kept changing; try again');
+}
+
+/**
+ * Starts a successor execution in the phase the trajectory is in: after a failure, after a
+ * restart of the local runtime, or to move a trajectory onto a new definition. Opening its task
+ * again is idempotent, so the open task keeps its identity and gets the new token.
+ */
+export async function resumeTrajectory(deps: Deps, trajectoryId: string): Promise<Trajectory> {
+  const next = await update(deps, trajectoryId, (current) => {
+    if (current.workflow.status === 'done') throw new ConflictError('This trajectory is closed; its workflow is done');
+    const segment = current.workflow.segment + 1;
+    return { ...current, workflow: { status: 'running', executionName: executionName(trajectoryId, segment), segment } };
+  });
+  return startWorkflow(deps, next, next.phase, next.workflow.segment);
+}
+
+/** The beheerder restarts a failed or stopped workflow. */
+export async function recoverTrajectory(deps: Deps, actor: Actor, trajectoryId: string): Promise<Trajectory> {
+  requireRole(actor, 'beheerder');
+  const current = assertCanSeeTrajectory(actor, await deps.store.getTrajectory(trajectoryId), trajectoryId);
+  const executions = await deps.engine.listExecutions(trajectoryId, current.workflow.segment);
+  if (executions.some((e) => e.status === 'RUNNING')) {
+    throw new ConflictError('The workflow of this trajectory is running; there is nothing to recover');
+  }
+  return resumeTrajectory(deps, trajectoryId);
+}
+
+/** Asks for the afronding now: the regisseur judges the client self-sufficient, or the programme ends early. */
+export async function requestAfronding(deps: Deps, actor: Actor, trajectoryId: string): Promise<Trajectory> {
+  requireRole(actor, 'regisseur', 'beheerder');
+  const before = assertCanSeeTrajectory(actor, await deps.store.getTrajectory(trajectoryId), trajectoryId);
+  const now = deps.clock.now();
+  const next = await update(deps, trajectoryId, (current) => {
+    if (current.phase !== 'begeleiding') {
+      throw new ConflictError(`An early afronding is asked for in begeleiding; this trajectory is in ${current.phase}`);
+    }
+    const { openTask, ...rest } = current;
+    return {
+      ...rest,
+      afrondingRequestedOn: toIsoDate(now),
+      closedTasks: openTask ? [...current.closedTasks, closeTask(openTask, { status: 'cancelled' })] : current.closedTasks,
+    };
+  });
+  await deps.store.appendAudit([audit(actor, before.clientId, 'update', 'request early afronding', now)]);
+  if (before.openTask) {
+    await deps.engine.sendTaskFailure(before.openTask.token, 'Trajectory.AfrondingRequested', 'early afronding requested');
+  }
+  return next;
+}
+
+export async function listTrajectories(deps: Deps, actor: Actor, phase?: Phase): Promise<Trajectory[]> {
+  requireRole(actor, 'regisseur', 'beheerder');
+  return deps.store.listTrajectories({
+    ...(actor.role === 'regisseur' ? { regisseurId: actor.userId } : {}),
+    ...(phase ? { phase } : {}),
+  });
+}
+
+export interface TrajectoryView {
+  trajectory: Trajectory;
+  clientName: string;
+  afrondingDueOn: string | undefined;
+  executions: ExecutionSummary[];
+}
+
+/** Everything a regisseur or beheerder needs to see of one trajectory; the read is audited. */
+export async function viewTrajectory(deps: Deps, actor: Actor, trajectoryId: string): Promise<TrajectoryView> {
+  requireRole(actor, 'regisseur', 'beheerder');
+  const trajectory = assertCanSeeTrajectory(actor, await deps.store.getTrajectory(trajectoryId), trajectoryId);
+  const [client, executions] = await Promise.all([
+    deps.store.getClient(trajectory.clientId),
+    deps.engine.listExecutions(trajectoryId, trajectory.workflow.segment),
+  ]);
+  await deps.store.appendAudit([audit(actor, trajectory.clientId, 'read', `read trajectory ${trajectoryId}`, deps.clock.now())]);
+  return {
+    trajectory,
+    clientName: client ? `${client.firstName} ${client.lastName}` : '',
+    afrondingDueOn: trajectory.popAgreedOn ? afrondingDue(trajectory) : undefined,
+    executions,
+  };
+}

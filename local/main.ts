@@ -1,0 +1,25 @@
+/**
+ * `npm start`: the backend on this machine, no AWS account needed.
+ */
+import { startRuntime } from './runtime';
+
+const runtime = await startRuntime();
+const clock = process.env.CLOCK === 'virtual' ? 'virtual (POST /local/clock {"advanceDays": N} moves it)' : 'real';
+process.stdout.write(
+  [
+    `trajectregie listens on ${runtime.url}`,
+    `  OpenAPI:  ${runtime.url}/openapi.json`,
+    `  clock:    ${clock}`,
+    `  a token:  npm run token -- beheerder <userId>   (roles: regisseur, beheerder, gemeente)`,
+    '',
+  ].join('\n'),
+);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    runtime.stop().finally(() => process.exit(0));
+  });
+}

@@ -1,0 +1,135 @@
+/**
+ * The whole backend on one machine: embedded DynamoDB, the local workflow engine running the
+ * ASL with the real step handlers, a clock, the local token issuer and the HTTP API.
+ * On start it resumes every trajectory whose execution died with an earlier process.
+ */
+import { join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { localJwks, LOCAL_AUDIENCE, LOCAL_ISSUER } from '../adapters/auth/local-issuer';
+import { createVerifier } from '../adapters/auth/verifier';
+import { systemClock } from '../adapters/clock/system-clock';
+import { VirtualClock } from '../adapters/clock/virtual-clock';
+import { LocalConfig, parseConfig } from '../adapters/config';
+import { documentClient } from '../adapters/dynamodb/client';
+import { DynamoIdempotencyStore } from '../adapters/dynamodb/idempotency';
+import { DynamoStore } from '../adapters/dynamodb/store';
+import { InboxChannel } from '../adapters/handover/inbox-channel';
+import { WebhookChannel } from '../adapters/handover/webhook-channel';
+import { ulidGenerator } from '../adapters/ids';
+import { createLogger } from '../adapters/logger';
+import { LocalWorkflowEngine } from '../adapters/workflow/local-engine';
+import type { StepName } from '../adapters/workflow/definition';
+import { createApi, type LocalControls } from '../api/app';
+import type { Clock, Deps, WorkflowEngine } from '../core/ports';
+import { resumeTrajectory } from '../core/usecases/trajectories';
+import type { HandlerFactory } from '../functions/step-event';
+import { makeHandler as buildDossier } from '../functions/build-dossier';
+import { makeHandler as closeTrajectory } from '../functions/close-trajectory';
+import { makeHandler as deliverHandover } from '../functions/deliver-handover';
+import { makeHandler as escalate } from '../functions/escalate';
+import { makeHandler as openTask } from '../functions/open-task';
+import { makeHandler as plan } from '../functions/plan';
+import { makeHandler as recordFailure } from '../functions/record-failure';
+import { embeddedClientConfig, ensureTable, startEmbeddedDynamo } from './embedded-dynamodb';
+
+const STEP_HANDLERS: Record<StepName, HandlerFactory> = {
+  plan,
+  'open-task': openTask,
+  escalate,
+  'build-dossier': buildDossier,
+  'deliver-handover': deliverHandover,
+  'close-trajectory': closeTrajectory,
+  'record-failure': recordFailure,
+};
+
+export interface Runtime {
+  url: string;
+  deps: Deps;
+  engine: LocalWorkflowEngine;
+  stop(): Promise<void>;
+}
+
+export async function startRuntime(env: Record<string, string | undefined> = process.env): Promise<Runtime> {
+  const config = parseConfig(LocalConfig, env);
+  const dataDir = resolve(config.DATA_DIR);
+  const logger = createLogger(config.POWERTOOLS_LOG_LEVEL);
+  const dynamo = await startEmbeddedDynamo(join(dataDir, 'dynamodb'), config.DYNAMODB_PORT);
+  const doc = documentClient(embeddedClientConfig(dynamo.endpoint));
+  await ensureTable(doc as never, config.TABLE_NAME);
+
+  const virtual =
+    config.CLOCK === 'virtual'
+      ? await VirtualClock.load(doc, config.TABLE_NAME, config.CLOCK_START ? new Date(`${config.CLOCK_START}T09:00:00.000Z`) : undefined)
+      : undefined;
+  const clock: Clock = virtual ?? systemClock;
+
+  // The engine calls the step handlers, which need the engine: tie the knot through a forwarder.
+  let engine!: LocalWorkflowEngine;
+  const engineRef: WorkflowEngine = {
+    start: (input) => engine.start(input),
+    sendTaskSuccess: (token, output) => engine.sendTaskSuccess(token, output),
+    sendTaskFailure: (token, error, cause) => engine.sendTaskFailure(token, error, cause),
+    listExecutions: (id, last) => engine.listExecutions(id, last),
+  };
+  const deps: Deps = {
+    store: new DynamoStore(doc, config.TABLE_NAME),
+    idempotency: new DynamoIdempotencyStore(doc, config.TABLE_NAME),
+    clock,
+    ids: ulidGenerator(),
+    engine: engineRef,
+    handovers:
+      config.MUNICIPALITY_ENDPOINT && config.MUNICIPALITY_SECRET
+        ? new WebhookChannel(config.MUNICIPALITY_ENDPOINT, async () => config.MUNICIPALITY_SECRET!)
+        : new InboxChannel(logger),
+    logger,
+  };
+  const handlers = Object.fromEntries(
+    Object.entries(STEP_HANDLERS).map(([name, factory]) => [name, factory(deps)]),
+  ) as Record<StepName, (payload: unknown) => Promise<unknown>>;
+  engine = new LocalWorkflowEngine({ handlers, clock, doc, tableName: config.TABLE_NAME, logger });
+  engine.startTicking();
+  virtual?.onAdvance(() => engine.checkDeadlines());
+
+  const resumed = await resumeAfterRestart(deps, engine);
+  if (resumed > 0) logger.info('resumed trajectories after restart', { count: resumed });
+
+  const verifier = createVerifier({ issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, jwks: await localJwks(dataDir) });
+  const local: LocalControls | undefined = virtual
+    ? {
+        advanceClock: async (days) => {
+          const now = await virtual.advance(days);
+          await engine.whenIdle();
+          return now;
+        },
+      }
+    : undefined;
+  const app = createApi(deps, verifier, local);
+  const server: ServerType = await new Promise((resolveServer) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolveServer(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${config.HOST}:${port}`,
+    deps,
+    engine,
+    stop: async () => {
+      engine.stop();
+      await new Promise<void>((r) => server.close(() => r()));
+      await dynamo.close();
+    },
+  };
+}
+
+/** Executions that died with an earlier process are marked aborted; their trajectories continue as new. */
+async function resumeAfterRestart(deps: Deps, engine: LocalWorkflowEngine): Promise<number> {
+  let resumed = 0;
+  for (const trajectory of await deps.store.listTrajectories({})) {
+    const orphans = await engine.markOrphansAborted(trajectory.trajectoryId);
+    if (orphans > 0 && trajectory.workflow.status === 'running') {
+      await resumeTrajectory(deps, trajectory.trajectoryId);
+      resumed++;
+    }
+  }
+  return resumed;
+}
