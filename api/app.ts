@@ -9,7 +9,7 @@ import type { Deps } from '../core/ports';
 import { toIsoDate } from '../core/rules/dates';
 import type { Actor } from '../core/schemas';
 import { requireRole } from '../core/usecases/access';
-import { getClient, registerClient } from '../core/usecases/clients';
+import { getClient, listClients, registerClient } from '../core/usecases/clients';
 import { acknowledgeHandover, getHandover, listHandovers } from '../core/usecases/handovers';
 import { completeTask, getTask, listTasks } from '../core/usecases/tasks';
 import {
@@ -79,6 +79,8 @@ export function createApi(deps: Deps, verify: TokenVerifier, local?: LocalContro
       return { status: 201, body: { clientId: client.clientId } };
     }) as never;
   });
+
+  app.openapi(routes.listClientsRoute, async (c) => c.json({ clients: await listClients(deps, c.get('actor')) }, 200));
 
   app.openapi(routes.getClientRoute, async (c) => c.json(await getClient(deps, c.get('actor'), c.req.valid('param').clientId), 200));
 

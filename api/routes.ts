@@ -49,6 +49,15 @@ export const registerClientRoute = createRoute({
   responses: { 201: json(z.object({ clientId: z.string() }), 'Registered'), ...problems(400, 401, 403, 409) },
 });
 
+export const listClientsRoute = createRoute({
+  method: 'get',
+  path: '/clients',
+  tags: ['clients'],
+  summary: 'All clients (beheerder); the read is audited',
+  security,
+  responses: { 200: json(z.object({ clients: z.array(Client) }), 'Clients'), ...problems(401, 403) },
+});
+
 export const getClientRoute = createRoute({
   method: 'get',
   path: '/clients/{clientId}',

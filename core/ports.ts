@@ -15,6 +15,7 @@ export interface IdGenerator {
 export interface Store {
   createClient(client: Client): Promise<void>;
   getClient(clientId: string): Promise<Client | undefined>;
+  listClients(): Promise<Client[]>;
   /**
    * Links a client to its one active trajectory, conditional on the link being `expected`
    * (null: no link). A failed condition throws ConcurrentUpdateError.

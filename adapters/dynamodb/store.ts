@@ -23,11 +23,18 @@ export class DynamoStore implements Store {
   ) {}
 
   async createClient(client: Client): Promise<void> {
-    await this.put({ pk: `CLIENT#${client.clientId}`, sk: 'CLIENT', ...client }, 'attribute_not_exists(pk)');
+    await this.put(
+      { pk: `CLIENT#${client.clientId}`, sk: 'CLIENT', gsi4pk: 'CLIENT', gsi4sk: `${client.createdAt}#${client.clientId}`, ...client },
+      'attribute_not_exists(pk)',
+    );
   }
 
   getClient(clientId: string): Promise<Client | undefined> {
     return this.get(`CLIENT#${clientId}`, 'CLIENT');
+  }
+
+  listClients(): Promise<Client[]> {
+    return this.listKind<Client>('CLIENT');
   }
 
   async linkActiveTrajectory(clientId: string, trajectoryId: string | null, expected: string | null): Promise<void> {

@@ -19,7 +19,7 @@
  *   byAssignee   gsi1pk ASSIGNEE#id  gsi1sk dueAt#taskId  trajectories with an open task, per assignee
  *   byDue        gsi2pk OPEN         gsi2sk dueAt#taskId  all open tasks: the scheduler's due index
  *   byRegisseur  gsi3pk REG#id       gsi3sk createdAt#id  trajectories per regisseur
- *   byKind       gsi4pk TRAJ | HANDOVER | NOTIFY | EXEC#trajectoryId, gsi4sk createdAt#id
+ *   byKind       gsi4pk CLIENT | TRAJ | HANDOVER | NOTIFY | EXEC#trajectoryId, gsi4sk createdAt#id
  */
 export interface KeyAttribute {
   name: string;

@@ -172,7 +172,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     this.busy.add(name);
     const executionArn = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`;
     const run = this.machine.run(input, {
-      overrides: { taskResourceLocalHandlers: this.overrides(name) as never },
+      overrides: { taskResourceLocalHandlers: this.overrides(name, startedAt) as never },
       context: {
         Execution: { Id: executionArn, Name: name, StartTime: startedAt, Input: input },
         StateMachine: { Id: STATE_MACHINE_ARN, Name: 'trajectory' },
@@ -197,12 +197,23 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       });
   }
 
-  private overrides(execution: string): Record<string, (input: unknown) => Promise<unknown>> {
+  /**
+   * The library stamps $$.Execution.StartTime with the machine's real time; the runtime's clock
+   * may be virtual, so the start time the steps see is the one this engine recorded.
+   */
+  private withStartTime(payload: Record<string, unknown>, startedAt: string): Record<string, unknown> {
+    return 'executionStartedAt' in payload ? { ...payload, executionStartedAt: startedAt } : payload;
+  }
+
+  private overrides(execution: string, startedAt: string): Record<string, (input: unknown) => Promise<unknown>> {
     const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const [stateName, state] of Object.entries(this.definition.States)) {
       if (state.Type !== 'Task' || !state.Resource) continue;
       if (state.Resource === CALLBACK) {
-        overrides[stateName] = (input) => this.waitForToken(execution, input as { FunctionName: string; Payload: Record<string, unknown> });
+        overrides[stateName] = (input) => {
+          const { FunctionName, Payload } = input as { FunctionName: string; Payload: Record<string, unknown> };
+          return this.waitForToken(execution, { FunctionName, Payload: this.withStartTime(Payload, startedAt) });
+        };
       } else if (state.Resource === START_EXECUTION) {
         overrides[stateName] = async (input) => {
           const { Name, Input } = input as { Name: string; Input: { trajectoryId: string; resumeAt: Phase; segment: number } };
@@ -211,7 +222,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
         };
       } else {
         const handler = this.handler(state.Resource);
-        overrides[stateName] = (input) => handler(input);
+        overrides[stateName] = (input) => handler(this.withStartTime(input as Record<string, unknown>, startedAt));
       }
     }
     return overrides;

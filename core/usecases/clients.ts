@@ -48,3 +48,12 @@ export async function getClient(deps: Deps, actor: Actor, clientId: string): Pro
   await deps.store.appendAudit([audit(actor, clientId, 'read', 'read client', deps.clock.now())]);
   return client;
 }
+
+/** All clients, for the beheerder; names are personal data, so the read is audited per client. */
+export async function listClients(deps: Deps, actor: Actor): Promise<Client[]> {
+  requireRole(actor, 'beheerder');
+  const clients = await deps.store.listClients();
+  const now = deps.clock.now();
+  await deps.store.appendAudit(clients.map((c) => audit(actor, c.clientId, 'read', 'list clients', now)));
+  return clients;
+}

@@ -1,0 +1,177 @@
+/**
+ * Whole trajectories through the real ASL file on the local engine, embedded DynamoDB and a
+ * virtual clock: every task's type and due date, the ZRM rounds, the outcome, and the
+ * executions that carried the trajectory (bounded to a year each, continued as new).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { daysBetween } from '../../core/rules/dates';
+import { as, eventually, type Caller } from '../support/api-client';
+import { startTestRuntime } from '../support/runtime';
+import { monthsAfter, TrajectoryDriver, type OpenTask } from '../support/trajectory-driver';
+
+const SETTLED = '2025-01-15';
+const KENNISMAKING = '2025-07-15'; // six months after settling
+const POP = monthsAfter(KENNISMAKING, 1);
+/** Monthly while inside the three months after the kennismaking, then every two months. */
+const CONTACT_MONTHS = [2, 3, ...Array.from({ length: 16 }, (_, i) => 5 + 2 * i)]; // K+2, K+3, K+5 … K+35
+const AFRONDING = monthsAfter(POP, 36);
+/** ZRM every six months after the baseline at the POP: asked in the contacts due then. */
+const ZRM_DUE = [6, 12, 18, 24, 30].map((m) => monthsAfter(POP, m));
+
+const EXPECTED: Array<{ type: string; dueAt: string; zrmDue: boolean }> = [
+  { type: 'KENNISMAKING', dueAt: KENNISMAKING, zrmDue: false },
+  { type: 'POP', dueAt: POP, zrmDue: true },
+  ...CONTACT_MONTHS.map((m) => {
+    const dueAt = monthsAfter(KENNISMAKING, m);
+    return { type: 'CONTACT', dueAt, zrmDue: ZRM_DUE.includes(dueAt) };
+  }),
+  { type: 'AFRONDING', dueAt: AFRONDING, zrmDue: true },
+];
+
+const BASELINE = { finances: 2, workEducation: 2, housing: 3, socialNetwork: 2, participation: 3, mentalHealth: 4 };
+const INTERIM = { finances: 3, workEducation: 2, housing: 3, socialNetwork: 3, participation: 3, mentalHealth: 4 };
+
+let env: Awaited<ReturnType<typeof startTestRuntime>>;
+let beheerder: Caller;
+let regisseur: Caller;
+
+beforeEach(async () => {
+  env = await startTestRuntime(SETTLED);
+  beheerder = await as(env.runtime.url, env.dataDir, 'beheerder', 'bea');
+  regisseur = await as(env.runtime.url, env.dataDir, 'regisseur', 'rita');
+});
+afterEach(async () => env.stop());
+
+async function startTrajectory(): Promise<TrajectoryDriver> {
+  const client = await beheerder.post('/clients', {
+    firstName: 'Amal',
+    lastName: 'Haddad',
+    birthDate: '1990-03-01',
+    settledOn: SETTLED,
+    bsn: '123456782',
+  });
+  expect(client.status).toBe(201);
+  const trajectory = await beheerder.post('/trajectories', { clientId: client.body.clientId, regisseurId: 'rita' });
+  expect(trajectory.status).toBe(201);
+  return new TrajectoryDriver(beheerder, regisseur, trajectory.body.trajectoryId);
+}
+
+/** Runs the trajectory up to and including the AFRONDING task, which it returns open. */
+async function runToAfronding(driver: TrajectoryDriver): Promise<{ seen: OpenTask[]; afronding: OpenTask }> {
+  const seen: OpenTask[] = [];
+  let previous: string | undefined;
+  for (;;) {
+    const task = await driver.nextTask(previous);
+    seen.push(task);
+    if (task.type === 'AFRONDING') return { seen, afronding: task };
+    await driver.advanceTo(task.dueAt);
+    const held = task.dueAt;
+    if (task.type === 'KENNISMAKING') await driver.complete(task, { heldOn: held, location: 'home' });
+    if (task.type === 'POP') {
+      await driver.complete(task, {
+        agreedOn: held,
+        goals: [{ domain: 'workEducation', desiredSituation: 'Taalniveau B1', action: 'Taalcursus bij de bibliotheek' }],
+        baseline: { scores: BASELINE, scoredBy: 'together' },
+      });
+    }
+    if (task.type === 'CONTACT') {
+      await driver.complete(task, {
+        heldOn: held,
+        location: 'library',
+        ...(task.zrmDue ? { zrm: { scores: INTERIM, scoredBy: 'regisseur' } } : {}),
+      });
+    }
+    previous = task.taskId;
+  }
+}
+
+async function expectBoundedExecutions(driver: TrajectoryDriver, count: number): Promise<void> {
+  const view = await driver.view();
+  const executions: Array<{ name: string; status: string; startedAt: string; stoppedAt?: string }> = view.workflow.executions;
+  expect(executions.map((e) => e.name)).toEqual(Array.from({ length: count }, (_, i) => `${driver.trajectoryId}-${i}`));
+  expect(executions.every((e) => e.status === 'SUCCEEDED')).toBe(true);
+  for (const e of executions) {
+    expect(daysBetween(e.startedAt, e.stoppedAt!), `${e.name} spans at most a year`).toBeLessThanOrEqual(365);
+  }
+}
+
+describe('a whole trajectory on the local stack', () => {
+  it('improves, closes successful, and plans every task on its due date', async () => {
+    const driver = await startTrajectory();
+    const { seen, afronding } = await runToAfronding(driver);
+    expect(seen.map(({ type, dueAt, zrmDue }) => ({ type, dueAt, zrmDue }))).toEqual(EXPECTED);
+
+    await driver.advanceTo(afronding.dueAt);
+    await driver.complete(afronding, {
+      final: { measuredOn: afronding.dueAt, scores: { ...INTERIM, finances: 4, workEducation: 4, socialNetwork: 4 }, scoredBy: 'together' },
+      decision: 'close',
+    });
+    const closed = await eventually(async () => {
+      const view = await driver.view();
+      return view.workflow.status === 'done' ? view : undefined;
+    }, 'the trajectory to close');
+
+    expect(closed.phase).toBe('closed');
+    expect(closed.outcome).toMatchObject({ successful: true, handedOver: false, improvedDomains: ['finances', 'workEducation', 'socialNetwork'] });
+    expect(closed.proposal).toBe('close');
+    expect(closed.zrmRounds.map((r: { kind: string; measuredOn: string }) => [r.kind, r.measuredOn])).toEqual([
+      ['baseline', POP],
+      ...ZRM_DUE.map((d) => ['interim', d]),
+      ['final', AFRONDING],
+    ]);
+    expect(closed.tasks).toHaveLength(EXPECTED.length);
+    expect(new Set(closed.tasks.map((t: OpenTask) => t.taskId)).size).toBe(EXPECTED.length);
+    // Continued as new after 300 days at the first planning past it: 2025-12, 2026-10, 2027-08, 2028-06.
+    await expectBoundedExecutions(driver, 5);
+    expect((await regisseur.get('/tasks')).body.tasks).toEqual([]);
+  });
+
+  it('hands over with consent; the municipality acknowledges and the trajectory closes as handed over', async () => {
+    const driver = await startTrajectory();
+    const { afronding } = await runToAfronding(driver);
+    await driver.advanceTo(afronding.dueAt);
+
+    const withoutConsent = await regisseur.post(`/tasks/${afronding.taskId}/complete`, {
+      final: { measuredOn: afronding.dueAt, scores: { ...BASELINE, finances: 3, housing: 2 }, scoredBy: 'together' },
+      decision: 'handover',
+    });
+    expect(withoutConsent.status).toBe(400);
+    expect(withoutConsent.body.errors).toEqual([expect.objectContaining({ field: 'consent' })]);
+
+    await driver.complete(afronding, {
+      final: { measuredOn: afronding.dueAt, scores: { ...BASELINE, finances: 3, housing: 2 }, scoredBy: 'together' },
+      decision: 'handover',
+      consent: true,
+    });
+    const gemeente = await as(env.runtime.url, env.dataDir, 'gemeente', 'klantregie');
+    const handover = await eventually(async () => {
+      const { body } = await gemeente.get('/handovers');
+      return body.handovers.find((h: { trajectoryId: string }) => h.trajectoryId === driver.trajectoryId);
+    }, 'the handover in the inbox');
+    // What is already known travels along: the client, the POP and every ZRM round.
+    expect(handover.dossier.client).toMatchObject({ firstName: 'Amal', bsn: '123456782' });
+    expect(handover.dossier.pop.goals).toHaveLength(1);
+    expect(handover.dossier.measurements).toHaveLength(7);
+    expect(handover.dossier.proposal).toBe('handover');
+
+    const ackTask = await eventually(async () => {
+      const { body } = await gemeente.get('/tasks');
+      return body.tasks.find((t: OpenTask) => t.type === 'ACKNOWLEDGE');
+    }, 'the acknowledge task');
+    expect(ackTask.dueAt).toBe('2028-08-29');
+
+    await driver.advanceTo('2028-08-20');
+    const ack = await gemeente.post(`/handovers/${handover.handoverId}/acknowledge`);
+    expect(ack.status).toBe(200);
+    const again = await gemeente.post(`/handovers/${handover.handoverId}/acknowledge`);
+    expect(again.status).toBe(200);
+    expect(again.body.acknowledgedAt).toBe(ack.body.acknowledgedAt);
+
+    const closed = await eventually(async () => {
+      const view = await driver.view();
+      return view.workflow.status === 'done' ? view : undefined;
+    }, 'the trajectory to close');
+    expect(closed.outcome).toMatchObject({ handedOver: true, successful: false, improvedDomains: ['finances'], closedOn: '2028-08-20' });
+    await expectBoundedExecutions(driver, 5);
+  });
+});
