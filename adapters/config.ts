@@ -2,7 +2,7 @@
  * Configuration, parsed once at start from the environment; a missing or malformed variable
  * fails fast with a message naming it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { IsoDate } from '../core/schemas';
 import { DEFAULT_TABLE_NAME } from './dynamodb/table';
 

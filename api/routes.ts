@@ -3,7 +3,7 @@
  * from these, and requests are validated by them.
  */
 import { createRoute } from '@hono/zod-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   CompleteAfronding,
   CompleteContact,

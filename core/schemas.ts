@@ -2,7 +2,7 @@
  * The domain, as zod schemas: every type in the core comes from here.
  * English field names; DOMAIN.md's glossary maps them to the Dutch terms.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isValidBsn } from './rules/bsn';
 import { isValidIsoDate } from './rules/dates';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TaskType } from '../core/schemas';
 import { openTask } from '../core/usecases/workflow-steps';
 import { lambdaHandler, StepEvent, type HandlerFactory } from './step-event';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { recordFailure } from '../core/usecases/workflow-steps';
 import { lambdaHandler, StepEvent, type HandlerFactory } from './step-event';
 

@@ -3,7 +3,7 @@
  * The Lambda glue lives here too: each function is built from a factory over its dependencies,
  * so the local runtime runs the same handler with its own adapters.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsDeps } from '../adapters/aws-deps';
 import type { Deps } from '../core/ports';
 

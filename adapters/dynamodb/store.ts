@@ -60,6 +60,9 @@ export class DynamoStore implements Store {
   }
 
   async saveTrajectory(trajectory: Trajectory, expectedVersion: number | null): Promise<void> {
+    if (trajectory.version !== (expectedVersion ?? 0) + 1) {
+      throw new Error(`A trajectory at version ${expectedVersion} must be saved as version ${(expectedVersion ?? 0) + 1}`);
+    }
     const open = trajectory.openTask;
     const item = {
       pk: `TRAJ#${trajectory.trajectoryId}`,

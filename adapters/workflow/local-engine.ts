@@ -182,14 +182,11 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     this.aborts.set(name, run.abort);
     this.opts.logger.info('execution started', { execution: name, resumeAt: input.resumeAt });
     run.result
-      .then(async () => {
-        await this.record({ ...record, status: 'SUCCEEDED', stoppedAt: this.nowIso() });
-        this.opts.logger.info('execution succeeded', { execution: name });
-      })
-      .catch(async (error: Error) => {
+      .then(() => this.finish(record, 'SUCCEEDED'))
+      .catch((error: Error) => {
         if (error.name === 'ExecutionAbortedError') return; // process shutting down: left RUNNING, resumed on restart
-        await this.record({ ...record, status: 'FAILED', stoppedAt: this.nowIso() });
         this.opts.logger.error('execution failed', { execution: name, error: error.name });
+        return this.finish(record, 'FAILED');
       })
       .finally(() => {
         this.busy.delete(name);
@@ -203,6 +200,16 @@ export class LocalWorkflowEngine implements WorkflowEngine {
    */
   private withStartTime(payload: Record<string, unknown>, startedAt: string): Record<string, unknown> {
     return 'executionStartedAt' in payload ? { ...payload, executionStartedAt: startedAt } : payload;
+  }
+
+  private async finish(record: ExecutionRecord, status: 'SUCCEEDED' | 'FAILED'): Promise<void> {
+    try {
+      await this.record({ ...record, status, stoppedAt: this.nowIso() });
+      this.opts.logger.info(`execution ${status.toLowerCase()}`, { execution: record.name });
+    } catch (error) {
+      // The store is gone (shutting down): the execution stays RUNNING and is resumed on restart.
+      this.opts.logger.warn('could not record the end of an execution', { execution: record.name, error: String(error) });
+    }
   }
 
   private overrides(execution: string, startedAt: string): Record<string, (input: unknown) => Promise<unknown>> {

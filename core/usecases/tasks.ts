@@ -127,7 +127,12 @@ export function applyCompletion(ctx: CompletionContext): { next: Trajectory; res
     if (date < trajectory.settledOn) problems.push({ field, message: `must not be before the settlement date (${trajectory.settledOn})` });
   };
   const { openTask: _open, ...rest } = trajectory;
-  const next: Trajectory = { ...rest, contacts: [...trajectory.contacts], measurements: [...trajectory.measurements] };
+  const next: Trajectory = {
+    ...rest,
+    contacts: [...trajectory.contacts],
+    measurements: [...trajectory.measurements],
+    version: trajectory.version + 1,
+  };
   const measure = (kind: MeasurementKind, measuredOn: string, scores: Scores, scoredBy: Measurement['scoredBy']) => {
     next.measurements.push({
       measurementId: ctx.newId(),
