@@ -65,7 +65,6 @@ export async function startRuntime(env: Record<string, string | undefined> = pro
   const clock: Clock = virtual ?? systemClock;
 
   // The engine calls the step handlers, which need the engine: tie the knot through a forwarder.
-  let engine!: LocalWorkflowEngine;
   const engineRef: WorkflowEngine = {
     start: (input) => engine.start(input),
     sendTaskSuccess: (token, output) => engine.sendTaskSuccess(token, output),
@@ -87,7 +86,7 @@ export async function startRuntime(env: Record<string, string | undefined> = pro
   const handlers = Object.fromEntries(
     Object.entries(STEP_HANDLERS).map(([name, factory]) => [name, factory(deps)]),
   ) as Record<StepName, (payload: unknown) => Promise<unknown>>;
-  engine = new LocalWorkflowEngine({ handlers, clock, doc, tableName: config.TABLE_NAME, logger });
+  const engine = new LocalWorkflowEngine({ handlers, clock, doc, tableName: config.TABLE_NAME, logger });
   engine.startTicking();
   virtual?.onAdvance(() => engine.checkDeadlines());
 

@@ -66,9 +66,18 @@ export function nextContactDue(f: ScheduleFacts): string {
   return addMonths(last, contactIntervalMonths(f, last));
 }
 
-/** Six months after the last ZRM measurement (the baseline is taken with the POP). */
+/**
+ * ZRM rounds fall on a six-month grid from the POP (the baseline): the next is the first grid
+ * date more than half a round after the last measurement. Anchoring on the POP keeps the rounds
+ * every six months however the contacts drift (a late or early round does not shift the rest).
+ */
 export function nextZrmDue(f: ScheduleFacts): string {
-  return addMonths(required(f.lastZrmOn ?? f.popAgreedOn, 'lastZrmOn'), RULES.zrmIntervalMonths);
+  const pop = required(f.popAgreedOn, 'popAgreedOn');
+  const last = f.lastZrmOn ?? pop;
+  const halfRound = addMonths(last, RULES.zrmIntervalMonths / 2);
+  let round = 1;
+  while (addMonths(pop, round * RULES.zrmIntervalMonths) <= halfRound) round++;
+  return addMonths(pop, round * RULES.zrmIntervalMonths);
 }
 
 /**

@@ -21,7 +21,9 @@ export function segmentIsOver(now: Date, executionStartedAt: Date): boolean {
 
 /**
  * How long a wait for a human task may last: until the task is to be escalated (due date plus
- * the escalation period; not again once escalated), and never past the execution's budget.
+ * the escalation period; not again once escalated), and not past the execution's budget — but
+ * at least a minute, so a wait past its moment fails promptly without spinning. The budget
+ * (350 days) leaves 15 days to Step Functions' one-year limit, far more than that minute.
  */
 export function waitTimeoutSeconds(args: {
   now: Date;

@@ -127,7 +127,7 @@ describe('addDays and daysBetween', () => {
   it('daysBetween is antisymmetric and its sign follows the ISO string order', () => {
     fc.assert(
       fc.property(anyDate, anyDate, (a, b) => {
-        expect(daysBetween(a, b)).toBe(-daysBetween(b, a));
+        expect(daysBetween(a, b) + daysBetween(b, a)).toBe(0);
         expect(Math.sign(daysBetween(a, b))).toBe(a < b ? 1 : a > b ? -1 : 0);
       }),
     );

@@ -1,0 +1,81 @@
+/**
+ * `npm run bench`: figures, not verdicts. Starts the local runtime on fresh data and measures the
+ * API under a sequential load of N trajectories, the due-index read the scheduler makes, memory,
+ * and each Lambda bundle's size.
+ */
+import { execFileSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { as, eventually } from '../test/support/api-client';
+import { startTestRuntime } from '../test/support/runtime';
+
+const N = Number(process.env.BENCH_TRAJECTORIES ?? 200);
+
+function summary(label: string, samples: number[]): string {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const pick = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(1);
+  const mean = (samples.reduce((a, b) => a + b, 0) / samples.length).toFixed(1);
+  return `${label.padEnd(38)} n=${String(samples.length).padStart(4)}  mean ${mean.padStart(7)} ms  p50 ${pick(0.5).padStart(7)}  p95 ${pick(0.95).padStart(7)}`;
+}
+
+async function timed<T>(samples: number[], run: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  const out = await run();
+  samples.push(performance.now() - start);
+  return out;
+}
+
+const env = await startTestRuntime('2025-01-15');
+try {
+  const beheerder = await as(env.runtime.url, env.dataDir, 'beheerder', 'bea');
+  const regisseur = await as(env.runtime.url, env.dataDir, 'regisseur', 'rita');
+  const register: number[] = [];
+  const start: number[] = [];
+  const listTasks: number[] = [];
+  const complete: number[] = [];
+  const trajectoryIds: string[] = [];
+
+  for (let i = 0; i < N; i++) {
+    const client = await timed(register, () =>
+      beheerder.post('/clients', { firstName: `Client${i}`, lastName: 'Bench', birthDate: '1990-01-01', settledOn: '2025-01-15' }),
+    );
+    const started = await timed(start, () => beheerder.post('/trajectories', { clientId: client.body.clientId, regisseurId: 'rita' }));
+    trajectoryIds.push(started.body.trajectoryId);
+  }
+  const tasks = await eventually(async () => {
+    const { body } = await regisseur.get('/tasks');
+    return body.tasks.length === N ? body.tasks : undefined;
+  }, 'all kennismaking tasks', 60_000);
+  await beheerder.post('/local/clock', { advanceDays: 181 });
+  for (let i = 0; i < 20; i++) await timed(listTasks, () => regisseur.get('/tasks'));
+  for (const task of tasks) {
+    await timed(complete, () => regisseur.post(`/tasks/${task.taskId}/complete`, { heldOn: '2025-07-15', location: 'home' }));
+  }
+  const moved = performance.now();
+  await eventually(async () => {
+    const { body } = await regisseur.get('/tasks');
+    return body.tasks.every((t: { type: string }) => t.type === 'POP') ? true : undefined;
+  }, 'all POP tasks', 120_000);
+  const workflowCatchUp = performance.now() - moved;
+
+  const dueIndex: number[] = [];
+  for (let i = 0; i < 20; i++) await timed(dueIndex, () => env.runtime.deps.store.listOpenTasks({ dueBefore: '2025-08-16' }));
+
+  console.log(`\ntrajectregie bench — ${N} trajectories on the local runtime (embedded DynamoDB, virtual clock)\n`);
+  console.log(summary('POST /clients', register));
+  console.log(summary('POST /trajectories (+ workflow start)', start));
+  console.log(summary(`GET /tasks (${N} open tasks)`, listTasks));
+  console.log(summary('POST /tasks/{id}/complete', complete));
+  console.log(summary(`due index read (${N} due)`, dueIndex));
+  console.log(`${'workflows caught up after completions'.padEnd(38)} ${workflowCatchUp.toFixed(0)} ms for ${N}`);
+  const mem = process.memoryUsage();
+  console.log(`${'memory'.padEnd(38)} rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`);
+} finally {
+  await env.stop();
+}
+
+console.log('\nLambda bundles (esbuild, minified):');
+try {
+  execFileSync(process.execPath, ['--import', 'tsx', 'infra/bundle-report.ts'], { stdio: 'inherit' });
+} catch {
+  console.log('(a bundle is over its limit; see above)');
+}
