@@ -175,3 +175,61 @@ describe('a whole trajectory on the local stack', () => {
     await expectBoundedExecutions(driver, 5);
   });
 });
+
+describe('when tasks slip or the afronding comes early', () => {
+  it('escalates a task overdue by more than 14 days once, keeps it open, and continues as new', async () => {
+    const driver = await startTrajectory();
+    const kennismaking = await driver.nextTask();
+    await driver.advanceTo('2025-07-30'); // due 2025-07-15: 15 days overdue, past the escalation moment
+
+    const { body } = await beheerder.get('/notifications');
+    expect(body.notifications).toEqual([
+      expect.objectContaining({ kind: 'escalation', recipientRole: 'beheerder', taskId: kennismaking.taskId }),
+    ]);
+    const view = await eventually(async () => {
+      const v = await driver.view();
+      return v.workflow.executions.length === 2 ? v : undefined;
+    }, 'the successor execution');
+    expect(view.workflow.executions.map((e: { status: string }) => e.status)).toEqual(['SUCCEEDED', 'RUNNING']);
+    const open = (await regisseur.get('/tasks')).body.tasks;
+    expect(open).toEqual([expect.objectContaining({ taskId: kennismaking.taskId, overdue: true, escalatedAt: '2025-07-30T09:00:00.000Z' })]);
+
+    await driver.advanceTo('2025-09-30');
+    expect((await beheerder.get('/notifications')).body.notifications).toHaveLength(1);
+    await driver.complete(kennismaking, { heldOn: '2025-09-30', location: 'home', firstContactVia: 'trusted_person' });
+    const pop = await driver.nextTask(kennismaking.taskId);
+    expect(pop).toMatchObject({ type: 'POP', dueAt: '2025-10-30' });
+  });
+
+  it('plans the afronding now when the regisseur asks for it early, cancelling the open contact', async () => {
+    const driver = await startTrajectory();
+    const kennismaking = await driver.nextTask();
+    await driver.advanceTo(kennismaking.dueAt);
+    await driver.complete(kennismaking, { heldOn: kennismaking.dueAt, location: 'home' });
+    const pop = await driver.nextTask(kennismaking.taskId);
+    await driver.advanceTo(pop.dueAt);
+    await driver.complete(pop, { agreedOn: pop.dueAt, goals: [], baseline: { scores: BASELINE, scoredBy: 'client' } });
+    const contact = await driver.nextTask(pop.taskId);
+    await driver.advanceTo('2025-09-01');
+
+    const asked = await regisseur.post(`/trajectories/${driver.trajectoryId}/afronding`);
+    expect(asked.status).toBe(202);
+    const afronding = await driver.nextTask(contact.taskId);
+    expect(afronding).toMatchObject({ type: 'AFRONDING', dueAt: '2025-09-01' });
+    await driver.complete(afronding, {
+      final: { measuredOn: '2025-09-01', scores: { ...BASELINE, finances: 4, workEducation: 3 }, scoredBy: 'together' },
+      decision: 'close',
+    });
+    const closed = await eventually(async () => {
+      const v = await driver.view();
+      return v.workflow.status === 'done' ? v : undefined;
+    }, 'the trajectory to close');
+    expect(closed.outcome).toMatchObject({ successful: true, improvedDomains: ['finances', 'workEducation'] });
+    expect(closed.tasks.map((t: { type: string; status: string }) => [t.type, t.status])).toEqual([
+      ['KENNISMAKING', 'completed'],
+      ['POP', 'completed'],
+      ['CONTACT', 'cancelled'],
+      ['AFRONDING', 'completed'],
+    ]);
+  });
+});

@@ -1,0 +1,168 @@
+/**
+ * The DynamoDB adapters against embedded DynamoDB (dynalite), with the table the local runtime
+ * creates from the shared definition: conditional writes, the sparse due index, the active
+ * trajectory link, audit entries, idempotency keys and the virtual clock.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../adapters/clock/virtual-clock';
+import { documentClient } from '../../adapters/dynamodb/client';
+import { DynamoIdempotencyStore } from '../../adapters/dynamodb/idempotency';
+import { DynamoStore } from '../../adapters/dynamodb/store';
+import { tableDefinition } from '../../adapters/dynamodb/table';
+import { ConcurrentUpdateError, ConflictError, ValidationError } from '../../core/errors';
+import type { Task, Trajectory } from '../../core/schemas';
+import { embeddedClientConfig, ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/embedded-dynamodb';
+
+const TABLE = 'trajectregie-it';
+let dir: string;
+let dynamo: EmbeddedDynamo;
+let doc: DynamoDBDocumentClient;
+let store: DynamoStore;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'trajectregie-it-'));
+  dynamo = await startEmbeddedDynamo(dir);
+  doc = documentClient(embeddedClientConfig(dynamo.endpoint));
+  await ensureTable(doc as unknown as DynamoDBClient, TABLE);
+  store = new DynamoStore(doc, TABLE);
+});
+afterAll(async () => {
+  await dynamo.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function trajectory(id: string, regisseurId: string, openTask?: Partial<Task>): Trajectory {
+  return {
+    trajectoryId: id,
+    clientId: `C${id}`,
+    regisseurId,
+    phase: 'begeleiding',
+    status: 'active',
+    workflow: { status: 'running', executionName: `${id}-0`, segment: 0 },
+    settledOn: '2025-01-15',
+    closedTasks: [],
+    nextTaskSeq: 2,
+    contacts: [],
+    measurements: [],
+    popVersions: [],
+    createdAt: `2025-01-15T09:00:00.000Z`,
+    createdBy: 'bea',
+    version: 1,
+    ...(openTask
+      ? {
+          openTask: {
+            taskId: `${id}-1`,
+            trajectoryId: id,
+            clientId: `C${id}`,
+            type: 'CONTACT',
+            assigneeRole: 'regisseur',
+            assigneeId: regisseurId,
+            dueAt: '2025-09-15',
+            zrmDue: false,
+            status: 'open',
+            openedAt: '2025-08-15T09:00:00.000Z',
+            executionName: `${id}-0`,
+            token: 'token',
+            ...openTask,
+          },
+        }
+      : {}),
+  };
+}
+
+describe('the table', () => {
+  it('is created with the keys and indexes of the shared definition', async () => {
+    const { Table } = await doc.send(new DescribeTableCommand({ TableName: TABLE }));
+    expect(Table?.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    expect(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(
+      tableDefinition.globalSecondaryIndexes.map((i) => i.indexName).sort(),
+    );
+  });
+});
+
+describe('trajectories', () => {
+  it('writes conditionally on the version: a stale writer loses, the store refuses a write that skips a version', async () => {
+    await store.saveTrajectory(trajectory('T1', 'rita'), null);
+    await expect(store.saveTrajectory(trajectory('T1', 'rita'), null)).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    await store.saveTrajectory({ ...trajectory('T1', 'rita'), phase: 'afronding', version: 2 }, 1);
+    await expect(store.saveTrajectory({ ...trajectory('T1', 'rita'), version: 2 }, 1)).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    await expect(store.saveTrajectory({ ...trajectory('T1', 'rita'), version: 5 }, 2)).rejects.toThrow(/version 3/);
+    expect((await store.getTrajectory('T1'))?.phase).toBe('afronding');
+  });
+
+  it('finds open tasks through the sparse due index, sorted by due date, per assignee and up to a date', async () => {
+    await store.saveTrajectory(trajectory('T2', 'rita', { dueAt: '2025-10-01' }), null);
+    await store.saveTrajectory(trajectory('T3', 'rob', { dueAt: '2025-09-01' }), null);
+    await store.saveTrajectory(trajectory('T4', 'rita', { dueAt: '2025-08-01' }), null);
+    await store.saveTrajectory(trajectory('T5', 'rita'), null); // no open task: not in the index
+
+    expect((await store.listOpenTasks({})).map((t) => t.trajectoryId)).toEqual(['T4', 'T3', 'T2']);
+    expect((await store.listOpenTasks({ assigneeId: 'rita' })).map((t) => t.trajectoryId)).toEqual(['T4', 'T2']);
+    expect((await store.listOpenTasks({ dueBefore: '2025-09-02' })).map((t) => t.trajectoryId)).toEqual(['T4', 'T3']);
+
+    const { openTask: _done, ...withoutTask } = trajectory('T4', 'rita', { dueAt: '2025-08-01' });
+    await store.saveTrajectory({ ...withoutTask, version: 2 }, 1);
+    expect((await store.listOpenTasks({})).map((t) => t.trajectoryId)).toEqual(['T3', 'T2']);
+    expect((await store.listTrajectories({ regisseurId: 'rita' })).map((t) => t.trajectoryId).sort()).toEqual(['T1', 'T2', 'T4', 'T5']);
+    expect((await store.listTrajectories({ phase: 'afronding' })).map((t) => t.trajectoryId)).toEqual(['T1']);
+  });
+
+  it('links a client to one active trajectory at a time', async () => {
+    await store.linkActiveTrajectory('C9', 'T9', null);
+    await expect(store.linkActiveTrajectory('C9', 'T10', null)).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    await expect(store.linkActiveTrajectory('C9', null, 'T10')).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    await store.linkActiveTrajectory('C9', null, 'T9');
+    await store.linkActiveTrajectory('C9', 'T10', null);
+    expect(await store.getActiveTrajectoryId('C9')).toBe('T10');
+  });
+});
+
+describe('audit and notifications', () => {
+  it('appends audit entries, even at the same instant, and lists them per client', async () => {
+    const entry = { clientId: 'CA', at: '2025-02-01T10:00:00.000Z', actorId: 'rita', actorRole: 'regisseur' as const, action: 'read' as const, detail: 'read trajectory' };
+    await store.appendAudit([entry, entry, { ...entry, action: 'update', detail: 'complete task' }]);
+    const entries = await store.listAudit('CA');
+    expect(entries).toHaveLength(3);
+    expect(entries.filter((e) => e.action === 'read')).toHaveLength(2);
+  });
+
+  it('writes a notification once however often it is put', async () => {
+    const n = { notificationId: 'N1', kind: 'escalation' as const, recipientRole: 'beheerder' as const, trajectoryId: 'T1', taskId: 'T1-1', createdAt: '2025-02-01T10:00:00.000Z', message: 'x' };
+    await store.putNotification(n);
+    await store.putNotification({ ...n, message: 'y' });
+    expect((await store.listNotifications()).filter((x) => x.notificationId === 'N1')).toEqual([n]);
+  });
+});
+
+describe('idempotency keys', () => {
+  it('claims a key once, replays the stored answer, and refuses the key for another request', async () => {
+    const keys = new DynamoIdempotencyStore(doc, TABLE);
+    expect(await keys.claim('rita#POST /x', 'k1', 'f1')).toBe('claimed');
+    await expect(keys.claim('rita#POST /x', 'k1', 'f1')).rejects.toBeInstanceOf(ConflictError);
+    await keys.complete('rita#POST /x', 'k1', { fingerprint: 'f1', status: 201, body: { id: 'A' } });
+    expect(await keys.claim('rita#POST /x', 'k1', 'f1')).toEqual({ fingerprint: 'f1', status: 201, body: { id: 'A' } });
+    await expect(keys.claim('rita#POST /x', 'k1', 'other')).rejects.toBeInstanceOf(ValidationError);
+    expect(await keys.claim('rob#POST /x', 'k1', 'f1')).toBe('claimed');
+  });
+});
+
+describe('the virtual clock', () => {
+  it('keeps its time in the table, so a restart on the same data goes on from there', async () => {
+    const start = new Date('2025-01-15T09:00:00.000Z');
+    const clock = await VirtualClock.load(doc, TABLE, start);
+    let told = 0;
+    clock.onAdvance(() => told++);
+    await clock.advance(30);
+    const reloaded = await VirtualClock.load(doc, TABLE, new Date('2030-01-01T00:00:00.000Z'));
+    expect(reloaded.now().toISOString()).toBe('2025-02-14T09:00:00.000Z');
+    expect(told).toBe(1);
+  });
+});
