@@ -3,8 +3,10 @@
  * Handlers are thin: authenticate, validate, call a use case, map the answer.
  */
 import { createHash } from 'node:crypto';
-import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type * as z from 'zod';
+import { ValidationError } from '../core/errors';
 import type { Deps } from '../core/ports';
 import { toIsoDate } from '../core/rules/dates';
 import type { Actor } from '../core/schemas';
@@ -20,7 +22,9 @@ import {
   viewTrajectory,
 } from '../core/usecases/trajectories';
 import type { TokenVerifier } from '../adapters/auth/verifier';
-import { problemResponse, toProblem, validationProblem } from './problem';
+import { openApiDocument } from './openapi';
+import { problemResponse, toProblem } from './problem';
+import { honoPath, type RouteDef, type RouteInput } from './route';
 import * as routes from './routes';
 import { taskOut, trajectoryOut, trajectorySummary } from './views';
 
@@ -30,143 +34,137 @@ export interface LocalControls {
 }
 
 type Env = { Variables: { actor: Actor } };
+type Reply = { status: 200 | 201 | 202; body: unknown };
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new ValidationError(
+    `The ${where} has bad or missing fields`,
+    result.error.issues.map((i) => ({ field: i.path.map(String).join('.') || `(${where})`, message: i.message })),
+  );
+}
+
+async function readJson(c: Context): Promise<unknown> {
+  if (!/^application\/(.+\+)?json/i.test(c.req.header('content-type') ?? '')) {
+    throw new HTTPException(415, { message: 'Send the body as JSON (Content-Type: application/json)' });
+  }
+  try {
+    return await c.req.json();
+  } catch {
+    throw new ValidationError('The body is not valid JSON', [{ field: '(body)', message: 'is not valid JSON' }]);
+  }
+}
 
 export function createApi(deps: Deps, verify: TokenVerifier, local?: LocalControls) {
-  const app = new OpenAPIHono<Env>({
-    defaultHook: (result, c) => {
-      if (!result.success) return problemResponse(c, validationProblem(result.error.issues, result.target === 'json' ? 'body' : result.target));
-    },
-  });
+  const app = new Hono<Env>();
+  const declared: RouteDef[] = [];
   const today = () => toIsoDate(deps.clock.now());
 
   app.onError((error, c) => problemResponse(c, toProblem(error, deps.logger)));
   app.notFound((c) => problemResponse(c, { type: 'about:blank', title: 'Not found', status: 404, detail: `No route ${c.req.method} ${c.req.path}` }));
 
-  app.use('*', async (c, next) => {
-    if (c.req.path === '/openapi.json') return next();
-    c.set('actor', await verify(c.req.header('authorization')));
-    return next();
-  });
+  /** Registers a declared route: authenticate, validate, then handle. */
+  function handle<R extends RouteDef>(route: R, handler: (input: RouteInput<R>, actor: Actor, c: Context<Env>) => Promise<Reply>) {
+    declared.push(route);
+    app.on(route.method.toUpperCase(), honoPath(route.path), async (c) => {
+      const actor = await verify(c.req.header('authorization'));
+      const input = {
+        params: route.params ? parse(route.params, c.req.param(), 'path') : undefined,
+        query: route.query ? parse(route.query, c.req.query(), 'query') : undefined,
+        body: route.body ? parse(route.body, await readJson(c), 'body') : undefined,
+      } as RouteInput<R>;
+      const reply = route.idempotent
+        ? await once(actor, `${route.method} ${c.req.path}`, c.req.header('idempotency-key'), input.body, () => handler(input, actor, c))
+        : await handler(input, actor, c);
+      return c.json(reply.body as object, reply.status, 'replayed' in reply ? { 'idempotent-replayed': 'true' } : {});
+    });
+  }
 
   /** Runs a write once per Idempotency-Key: a repeat gets the first answer. */
-  async function once(c: Context<Env>, scope: string, input: unknown, run: () => Promise<{ status: 200 | 201 | 202; body: unknown }>) {
-    const key = c.req.header('idempotency-key');
-    const actor = c.get('actor');
-    if (!key) {
-      const out = await run();
-      return c.json(out.body as object, out.status);
+  async function once(actor: Actor, scope: string, key: string | undefined, input: unknown, run: () => Promise<Reply>) {
+    if (!key) return run();
+    if (key.length < 8 || key.length > 128) {
+      throw new ValidationError('Bad Idempotency-Key', [{ field: 'Idempotency-Key', message: 'must be 8 to 128 characters' }]);
     }
     const idemScope = `${actor.userId}#${scope}`;
-    const fingerprint = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+    const fingerprint = createHash('sha256').update(JSON.stringify(input ?? null)).digest('hex');
     const claimed = await deps.idempotency.claim(idemScope, key, fingerprint);
-    if (claimed !== 'claimed') {
-      return c.json(claimed.body as object, claimed.status as 200, { 'idempotent-replayed': 'true' });
-    }
+    if (claimed !== 'claimed') return { status: claimed.status as Reply['status'], body: claimed.body, replayed: true };
     try {
       const out = await run();
       await deps.idempotency.complete(idemScope, key, { fingerprint, status: out.status, body: out.body });
-      return c.json(out.body as object, out.status);
+      return out;
     } catch (error) {
       await deps.idempotency.release(idemScope, key);
       throw error;
     }
   }
 
-  app.openapi(routes.registerClientRoute, (c) => {
-    const input = c.req.valid('json');
-    return once(c, 'POST /clients', input, async () => {
-      const client = await registerClient(deps, c.get('actor'), input);
-      return { status: 201, body: { clientId: client.clientId } };
-    }) as never;
+  const ok = (body: unknown): Reply => ({ status: 200, body });
+
+  handle(routes.registerClientRoute, async ({ body }, actor) => ({
+    status: 201,
+    body: { clientId: (await registerClient(deps, actor, body)).clientId },
+  }));
+  handle(routes.listClientsRoute, async (_, actor) => ok({ clients: await listClients(deps, actor) }));
+  handle(routes.getClientRoute, async ({ params }, actor) => ok(await getClient(deps, actor, params.clientId)));
+  handle(routes.clientAuditRoute, async ({ params }, actor) => {
+    requireRole(actor, 'beheerder');
+    const entries = await deps.store.listAudit(params.clientId);
+    return ok({ entries: entries.map(({ clientId: _c, ...e }) => e) });
   });
 
-  app.openapi(routes.listClientsRoute, async (c) => c.json({ clients: await listClients(deps, c.get('actor')) }, 200));
-
-  app.openapi(routes.getClientRoute, async (c) => c.json(await getClient(deps, c.get('actor'), c.req.valid('param').clientId), 200));
-
-  app.openapi(routes.clientAuditRoute, async (c) => {
-    requireRole(c.get('actor'), 'beheerder');
-    const entries = await deps.store.listAudit(c.req.valid('param').clientId);
-    return c.json({ entries: entries.map(({ clientId: _c, ...e }) => e) }, 200);
+  handle(routes.startTrajectoryRoute, async ({ body }, actor) => ({
+    status: 201,
+    body: { trajectoryId: (await startTrajectory(deps, actor, body)).trajectoryId },
+  }));
+  handle(routes.listTrajectoriesRoute, async ({ query }, actor) => {
+    const list = await listTrajectories(deps, actor, query.phase);
+    return ok({ trajectories: list.map((t) => trajectorySummary(t, today())) });
   });
-
-  app.openapi(routes.startTrajectoryRoute, (c) => {
-    const input = c.req.valid('json');
-    return once(c, 'POST /trajectories', input, async () => {
-      const trajectory = await startTrajectory(deps, c.get('actor'), input);
-      return { status: 201, body: { trajectoryId: trajectory.trajectoryId } };
-    }) as never;
-  });
-
-  app.openapi(routes.listTrajectoriesRoute, async (c) => {
-    const list = await listTrajectories(deps, c.get('actor'), c.req.valid('query').phase);
-    return c.json({ trajectories: list.map((t) => trajectorySummary(t, today())) }, 200);
-  });
-
-  app.openapi(routes.getTrajectoryRoute, async (c) =>
-    c.json(trajectoryOut(await viewTrajectory(deps, c.get('actor'), c.req.valid('param').trajectoryId), today()), 200),
+  handle(routes.getTrajectoryRoute, async ({ params }, actor) =>
+    ok(trajectoryOut(await viewTrajectory(deps, actor, params.trajectoryId), today())),
   );
+  handle(routes.requestAfrondingRoute, async ({ params }, actor) => ({
+    status: 202,
+    body: { trajectoryId: (await requestAfronding(deps, actor, params.trajectoryId)).trajectoryId },
+  }));
+  handle(routes.recoverTrajectoryRoute, async ({ params }, actor) => ({
+    status: 202,
+    body: { executionName: (await recoverTrajectory(deps, actor, params.trajectoryId)).workflow.executionName },
+  }));
 
-  app.openapi(routes.requestAfrondingRoute, async (c) => {
-    const trajectory = await requestAfronding(deps, c.get('actor'), c.req.valid('param').trajectoryId);
-    return c.json({ trajectoryId: trajectory.trajectoryId }, 202);
+  handle(routes.listTasksRoute, async (_, actor) => {
+    const tasks = await listTasks(deps, actor);
+    return ok({ tasks: tasks.map((t) => taskOut(t.task, today(), t.clientName)) });
   });
+  handle(routes.getTaskRoute, async ({ params }, actor) => ok(taskOut(await getTask(deps, actor, params.taskId), today())));
+  handle(routes.completeTaskRoute, async ({ params, body }, actor) => ok(await completeTask(deps, actor, params.taskId, body)));
 
-  app.openapi(routes.recoverTrajectoryRoute, async (c) => {
-    const trajectory = await recoverTrajectory(deps, c.get('actor'), c.req.valid('param').trajectoryId);
-    return c.json({ executionName: trajectory.workflow.executionName }, 202);
-  });
+  handle(routes.listHandoversRoute, async (_, actor) => ok({ handovers: await listHandovers(deps, actor) }));
+  handle(routes.getHandoverRoute, async ({ params }, actor) => ok(await getHandover(deps, actor, params.handoverId)));
+  handle(routes.acknowledgeHandoverRoute, async ({ params }, actor) => ok(await acknowledgeHandover(deps, actor, params.handoverId)));
 
-  app.openapi(routes.listTasksRoute, async (c) => {
-    const tasks = await listTasks(deps, c.get('actor'));
-    return c.json({ tasks: tasks.map((t) => taskOut(t.task, today(), t.clientName)) }, 200);
-  });
-
-  app.openapi(routes.getTaskRoute, async (c) =>
-    c.json(taskOut(await getTask(deps, c.get('actor'), c.req.valid('param').taskId), today()), 200),
-  );
-
-  app.openapi(routes.completeTaskRoute, (c) => {
-    const { taskId } = c.req.valid('param');
-    const input = c.req.valid('json');
-    return once(c, `POST /tasks/${taskId}/complete`, input, async () => ({
-      status: 200,
-      body: await completeTask(deps, c.get('actor'), taskId, input),
-    })) as never;
-  });
-
-  app.openapi(routes.listHandoversRoute, async (c) => c.json({ handovers: await listHandovers(deps, c.get('actor')) }, 200));
-
-  app.openapi(routes.getHandoverRoute, async (c) =>
-    c.json(await getHandover(deps, c.get('actor'), c.req.valid('param').handoverId), 200),
-  );
-
-  app.openapi(routes.acknowledgeHandoverRoute, async (c) =>
-    c.json(await acknowledgeHandover(deps, c.get('actor'), c.req.valid('param').handoverId), 200),
-  );
-
-  app.openapi(routes.listNotificationsRoute, async (c) => {
-    requireRole(c.get('actor'), 'beheerder');
-    return c.json({ notifications: await deps.store.listNotifications() }, 200);
+  handle(routes.listNotificationsRoute, async (_, actor) => {
+    requireRole(actor, 'beheerder');
+    return ok({ notifications: await deps.store.listNotifications() });
   });
 
   if (local) {
-    app.openapi(routes.advanceClockRoute, async (c) => {
-      requireRole(c.get('actor'), 'beheerder');
-      const now = await local.advanceClock(c.req.valid('json').advanceDays);
-      return c.json({ now: now.toISOString() }, 200);
+    handle(routes.advanceClockRoute, async ({ body }, actor) => {
+      requireRole(actor, 'beheerder');
+      return ok({ now: (await local.advanceClock(body.advanceDays)).toISOString() });
     });
   }
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Trajectregie API',
-      version: '0.1.0',
-      description: 'Guides statushouders through their trajectory: tasks for regisseurs, oversight for beheerders, handovers for the municipality.',
-    },
+  // The one public route: the document of all the others.
+  declared.push(routes.openApiRoute);
+  const document = openApiDocument(declared, {
+    title: 'Trajectregie API',
+    version: '0.1.0',
+    description: 'Guides statushouders through their trajectory: tasks for regisseurs, oversight for beheerders, handovers for the municipality.',
   });
+  app.get(routes.openApiRoute.path, (c) => c.json(document));
   return app;
 }
-

@@ -40,20 +40,9 @@ export function toProblem(error: unknown, logger: Logger): Problem {
     };
   }
   if (error instanceof HTTPException && error.status < 500) {
-    const detail = error.status === 400 ? 'The body is not valid JSON' : error.message || TITLES[error.status] || 'Error';
+    const detail = error.message || TITLES[error.status] || 'Error';
     return { type: 'about:blank', title: TITLES[error.status] ?? 'Error', status: error.status, detail };
   }
   logger.error('unexpected error', { error: error instanceof Error ? error.name : 'unknown' });
   return { type: 'about:blank', title: TITLES[500]!, status: 500, detail: 'Something went wrong on our side; try again later' };
-}
-
-/** zod issues → named fields, for the request validators. */
-export function validationProblem(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>, where: string): Problem {
-  return {
-    type: 'about:blank',
-    title: TITLES[400]!,
-    status: 400,
-    detail: `The ${where} has bad or missing fields`,
-    errors: issues.map((i) => ({ field: i.path.map(String).join('.') || '(body)', message: i.message })),
-  };
 }
