@@ -13,6 +13,7 @@ import { InboxChannel } from './handover/inbox-channel';
 import { WebhookChannel } from './handover/webhook-channel';
 import { ulidGenerator } from './ids';
 import { createLogger } from './logger';
+import { cloudWatchMetrics } from './metrics';
 import { secretValue } from './secrets';
 import { StepFunctionsEngine } from './workflow/step-functions';
 
@@ -34,6 +35,7 @@ export function awsDeps(): Deps {
         config.MUNICIPALITY_ENDPOINT && secretArn
           ? new WebhookChannel(config.MUNICIPALITY_ENDPOINT, () => secretValue(secretArn))
           : new InboxChannel(logger),
+      metrics: cloudWatchMetrics(),
       logger,
   };
   return cached;

@@ -13,8 +13,10 @@ import type { Actor } from '../core/schemas';
 import { requireRole } from '../core/usecases/access';
 import { getClient, listClients, registerClient } from '../core/usecases/clients';
 import { acknowledgeHandover, getHandover, listHandovers } from '../core/usecases/handovers';
+import { overview } from '../core/usecases/oversight';
 import { completeTask, getTask, listTasks } from '../core/usecases/tasks';
 import {
+  changeInterval,
   listTrajectories,
   recoverTrajectory,
   requestAfronding,
@@ -126,6 +128,9 @@ export function createApi(deps: Deps, verify: TokenVerifier, local?: LocalContro
   handle(routes.getTrajectoryRoute, async ({ params }, actor) =>
     ok(trajectoryOut(await viewTrajectory(deps, actor, params.trajectoryId), today())),
   );
+  handle(routes.changeTrajectoryRoute, async ({ params, body }, actor) =>
+    ok(trajectorySummary(await changeInterval(deps, actor, params.trajectoryId, body.intervalMonths), today())),
+  );
   handle(routes.requestAfrondingRoute, async ({ params }, actor) => ({
     status: 202,
     body: { trajectoryId: (await requestAfronding(deps, actor, params.trajectoryId)).trajectoryId },
@@ -146,6 +151,7 @@ export function createApi(deps: Deps, verify: TokenVerifier, local?: LocalContro
   handle(routes.getHandoverRoute, async ({ params }, actor) => ok(await getHandover(deps, actor, params.handoverId)));
   handle(routes.acknowledgeHandoverRoute, async ({ params }, actor) => ok(await acknowledgeHandover(deps, actor, params.handoverId)));
 
+  handle(routes.overviewRoute, async (_, actor) => ok(await overview(deps, actor)));
   handle(routes.listNotificationsRoute, async (_, actor) => {
     requireRole(actor, 'beheerder');
     return ok({ notifications: await deps.store.listNotifications() });

@@ -10,7 +10,7 @@ export interface ResponseDef {
 }
 
 export interface RouteDef {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'patch';
   /** OpenAPI style: /tasks/{taskId} */
   path: string;
   summary: string;

@@ -93,6 +93,16 @@ export const getTrajectoryRoute = defineRoute({
   responses: { 200: json(TrajectoryOut, 'The trajectory'), ...problems(401, 403, 404) },
 });
 
+export const changeTrajectoryRoute = defineRoute({
+  method: 'patch',
+  path: '/trajectories/{trajectoryId}',
+  tags: ['trajectories'],
+  summary: "Set the trajectory's own contact interval in months (null: monthly, then every two months)",
+  params: z.object({ trajectoryId: Id }),
+  body: z.strictObject({ intervalMonths: z.number().int().min(1).max(12).nullable() }),
+  responses: { 200: json(TrajectorySummaryOut, 'The trajectory'), ...problems(400, 401, 403, 404, 409) },
+});
+
 export const requestAfrondingRoute = defineRoute({
   method: 'post',
   path: '/trajectories/{trajectoryId}/afronding',
@@ -172,6 +182,14 @@ export const acknowledgeHandoverRoute = defineRoute({
   summary: 'The municipality has taken the client over; the trajectory closes as handed over',
   params: z.object({ handoverId: Id }),
   responses: { 200: json(Handover, 'Acknowledged'), ...problems(401, 403, 404, 409) },
+});
+
+export const overviewRoute = defineRoute({
+  method: 'get',
+  path: '/overview',
+  tags: ['beheer'],
+  summary: 'The programme at a glance (beheerder): trajectories by phase, failed workflows, overdue tasks, outcomes against the 80% target',
+  responses: { 200: { description: 'Counts only; no personal data' }, ...problems(401, 403) },
 });
 
 export const listNotificationsRoute = defineRoute({

@@ -92,6 +92,11 @@ export interface HandoverChannel {
   deliver(notice: { handoverId: string; trajectoryId: string }): Promise<void>;
 }
 
+/** Operational metrics (a gauge per name), for alarms and dashboards. */
+export interface Metrics {
+  gauge(name: string, value: number): Promise<void>;
+}
+
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
@@ -106,5 +111,6 @@ export interface Deps {
   engine: WorkflowEngine;
   handovers: HandoverChannel;
   idempotency: IdempotencyStore;
+  metrics: Metrics;
   logger: Logger;
 }

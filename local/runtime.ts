@@ -18,6 +18,7 @@ import { InboxChannel } from '../adapters/handover/inbox-channel';
 import { WebhookChannel } from '../adapters/handover/webhook-channel';
 import { ulidGenerator } from '../adapters/ids';
 import { createLogger } from '../adapters/logger';
+import { logMetrics } from '../adapters/metrics';
 import { LocalWorkflowEngine } from '../adapters/workflow/local-engine';
 import type { StepName } from '../adapters/workflow/definition';
 import { createApi, type LocalControls } from '../api/app';
@@ -31,6 +32,7 @@ import { makeHandler as escalate } from '../functions/escalate';
 import { makeHandler as openTask } from '../functions/open-task';
 import { makeHandler as plan } from '../functions/plan';
 import { makeHandler as recordFailure } from '../functions/record-failure';
+import { makeHandler as tick } from '../functions/tick';
 import { embeddedClientConfig, ensureTable, startEmbeddedDynamo } from './embedded-dynamodb';
 
 const STEP_HANDLERS: Record<StepName, HandlerFactory> = {
@@ -81,6 +83,7 @@ export async function startRuntime(env: Record<string, string | undefined> = pro
       config.MUNICIPALITY_ENDPOINT && config.MUNICIPALITY_SECRET
         ? new WebhookChannel(config.MUNICIPALITY_ENDPOINT, async () => config.MUNICIPALITY_SECRET!)
         : new InboxChannel(logger),
+    metrics: logMetrics(logger),
     logger,
   };
   const handlers = Object.fromEntries(
@@ -89,6 +92,11 @@ export async function startRuntime(env: Record<string, string | undefined> = pro
   const engine = new LocalWorkflowEngine({ handlers, clock, doc, tableName: config.TABLE_NAME, logger });
   engine.startTicking();
   virtual?.onAdvance(() => engine.checkDeadlines());
+
+  // The scheduler tick, as EventBridge Scheduler runs it on AWS: every 15 minutes and after the clock moves.
+  const runTick = tick(deps);
+  const ticker = setInterval(() => void runTick(undefined).catch((e) => logger.warn('tick failed', { error: String(e) })), 15 * 60_000);
+  ticker.unref();
 
   const resumed = await resumeAfterRestart(deps, engine);
   if (resumed > 0) logger.info('resumed trajectories after restart', { count: resumed });
@@ -99,6 +107,7 @@ export async function startRuntime(env: Record<string, string | undefined> = pro
         advanceClock: async (days) => {
           const now = await virtual.advance(days);
           await engine.whenIdle();
+          await runTick(undefined);
           return now;
         },
       }
@@ -113,6 +122,7 @@ export async function startRuntime(env: Record<string, string | undefined> = pro
     deps,
     engine,
     stop: async () => {
+      clearInterval(ticker);
       engine.stop();
       await new Promise<void>((r) => server.close(() => r()));
       await dynamo.close();

@@ -1,7 +1,7 @@
 import { ConcurrentUpdateError, ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { Deps, ExecutionSummary } from '../ports';
 import { toIsoDate } from '../rules/dates';
-import { afrondingDue } from '../rules/schedule';
+import { afrondingDue, plannedTask } from '../rules/schedule';
 import { executionName } from '../rules/workflow-budget';
 import type { Actor, Phase, Trajectory } from '../schemas';
 import { assertCanSeeTrajectory, audit, requireRole } from './access';
@@ -116,6 +116,35 @@ export async function recoverTrajectory(deps: Deps, actor: Actor, trajectoryId: 
     throw new ConflictError('The workflow of this trajectory is running; there is nothing to recover');
   }
   return resumeTrajectory(deps, trajectoryId);
+}
+
+/**
+ * Sets the trajectory's own contact interval (or removes it, back to 1 then 2 months). The
+ * running workflow is not touched: an open contact gets its new due date at once, and every
+ * later contact is planned with the new interval.
+ */
+export async function changeInterval(
+  deps: Deps,
+  actor: Actor,
+  trajectoryId: string,
+  intervalMonths: number | null,
+): Promise<Trajectory> {
+  requireRole(actor, 'regisseur', 'beheerder');
+  const before = assertCanSeeTrajectory(actor, await deps.store.getTrajectory(trajectoryId), trajectoryId);
+  if (before.status === 'closed') throw new ConflictError('This trajectory is closed');
+  const next = await update(deps, trajectoryId, (current) => {
+    const { intervalMonths: _old, ...rest } = current;
+    const changed: Trajectory = { ...rest, ...(intervalMonths ? { intervalMonths } : {}) };
+    const open = current.openTask;
+    if (open?.type !== 'CONTACT') return changed;
+    const planned = plannedTask('begeleiding', changed);
+    // With a longer interval the next contact may fall on the afronding: the contact stays, due then.
+    return { ...changed, openTask: { ...open, dueAt: planned.dueAt, zrmDue: planned.type === 'CONTACT' ? planned.zrmDue : open.zrmDue } };
+  });
+  await deps.store.appendAudit([
+    audit(actor, before.clientId, 'update', `contact interval ${intervalMonths ?? 'default'}`, deps.clock.now()),
+  ]);
+  return next;
 }
 
 /** Asks for the afronding now: the regisseur judges the client self-sufficient, or the programme ends early. */

@@ -13,6 +13,7 @@ export interface Reply<T = any> {
 export interface Caller {
   get<T = any>(path: string): Promise<Reply<T>>;
   post<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply<T>>;
+  patch<T = any>(path: string, body: unknown): Promise<Reply<T>>;
 }
 
 export function caller(baseUrl: string, token: string | undefined): Caller {
@@ -32,6 +33,7 @@ export function caller(baseUrl: string, token: string | undefined): Caller {
   return {
     get: (path) => send('GET', path),
     post: (path, body, headers) => send('POST', path, body, headers),
+    patch: (path, body) => send('PATCH', path, body),
   };
 }
 

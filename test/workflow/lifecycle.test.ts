@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { daysBetween } from '../../core/rules/dates';
+import { tick } from '../../core/usecases/oversight';
 import { as, eventually, type Caller } from '../support/api-client';
 import { startTestRuntime } from '../support/runtime';
 import { monthsAfter, TrajectoryDriver, type OpenTask } from '../support/trajectory-driver';
@@ -124,6 +125,9 @@ describe('a whole trajectory on the local stack', () => {
     // Continued as new after 300 days at the first planning past it: 2025-12, 2026-10, 2027-08, 2028-06.
     await expectBoundedExecutions(driver, 5);
     expect((await regisseur.get('/tasks')).body.tasks).toEqual([]);
+    const { body: overview } = await beheerder.get('/overview');
+    expect(overview.trajectories).toMatchObject({ total: 1, byPhase: { closed: 1 }, workflowsFailed: 0 });
+    expect(overview.outcomes).toEqual({ closed: 1, successful: 1, handedOver: 0, withdrawn: 0, successRate: 1, target: 0.8 });
   });
 
   it('hands over with consent; the municipality acknowledges and the trajectory closes as handed over', async () => {
@@ -194,6 +198,12 @@ describe('when tasks slip or the afronding comes early', () => {
     const open = (await regisseur.get('/tasks')).body.tasks;
     expect(open).toEqual([expect.objectContaining({ taskId: kennismaking.taskId, overdue: true, escalatedAt: '2025-07-30T09:00:00.000Z' })]);
 
+    // The scheduler tick publishes the gauge the overdue alarm watches; the beheerder sees the same.
+    const published: Array<[string, number]> = [];
+    await tick({ ...env.runtime.deps, metrics: { gauge: async (name, value) => void published.push([name, value]) } });
+    expect(published).toEqual([['OverdueTasks', 1]]);
+    expect((await beheerder.get('/overview')).body.tasks).toEqual({ open: 1, overdue: 1, overdueOverEscalation: 1 });
+
     await driver.advanceTo('2025-09-30');
     expect((await beheerder.get('/notifications')).body.notifications).toHaveLength(1);
     await driver.complete(kennismaking, { heldOn: '2025-09-30', location: 'home', firstContactVia: 'trusted_person' });
@@ -231,5 +241,32 @@ describe('when tasks slip or the afronding comes early', () => {
       ['CONTACT', 'cancelled'],
       ['AFRONDING', 'completed'],
     ]);
+  });
+
+  it("follows the trajectory's own interval once the regisseur sets it, without changing the running definition", async () => {
+    const driver = await startTrajectory();
+    const kennismaking = await driver.nextTask();
+    await driver.advanceTo(kennismaking.dueAt);
+    await driver.complete(kennismaking, { heldOn: kennismaking.dueAt, location: 'home' });
+    const pop = await driver.nextTask(kennismaking.taskId);
+    await driver.advanceTo(pop.dueAt);
+    await driver.complete(pop, { agreedOn: pop.dueAt, goals: [], baseline: { scores: BASELINE, scoredBy: 'client' } });
+    const contact = await driver.nextTask(pop.taskId);
+    expect(contact.dueAt).toBe('2025-09-15');
+
+    const bad = await regisseur.patch(`/trajectories/${driver.trajectoryId}`, { intervalMonths: 0 });
+    expect(bad.status).toBe(400);
+    const changed = await regisseur.patch(`/trajectories/${driver.trajectoryId}`, { intervalMonths: 3 });
+    expect(changed.status).toBe(200);
+    expect(changed.body.currentTask).toMatchObject({ taskId: contact.taskId, dueAt: '2025-11-15' });
+
+    await driver.advanceTo('2025-11-15');
+    await driver.complete({ ...contact, dueAt: '2025-11-15' }, { heldOn: '2025-11-15', location: 'home' });
+    const next = await driver.nextTask(contact.taskId);
+    expect(next).toMatchObject({ type: 'CONTACT', dueAt: '2026-02-15', zrmDue: true });
+    // The old wait timed out at the old due date + 14 days: not overdue, so no escalation, only a
+    // successor execution that planned with the new interval.
+    expect((await beheerder.get('/notifications')).body.notifications).toEqual([]);
+    expect((await driver.view()).workflow.executions.map((e: { status: string }) => e.status)).toEqual(['SUCCEEDED', 'RUNNING']);
   });
 });

@@ -1,0 +1,64 @@
+/**
+ * What the beheerder watches: the state of every trajectory and workflow, what is overdue or
+ * failed, and the programme's outcomes against its target.
+ */
+import type { Deps } from '../ports';
+import { addDays, toIsoDate } from '../rules/dates';
+import { RULES } from '../rules/schedule';
+import { Phase, type Actor } from '../schemas';
+import { requireRole } from './access';
+
+/** The programme's target: 80% of trajectories successful after three years (DOMAIN.md). */
+export const SUCCESS_TARGET = 0.8;
+
+/** Open tasks overdue by more than the escalation period, read from the due index (cost grows with what is due). */
+export async function countLongOverdue(deps: Deps): Promise<number> {
+  const escalationLine = addDays(toIsoDate(deps.clock.now()), -RULES.escalateAfterDays);
+  return (await deps.store.listOpenTasks({ dueBefore: escalationLine })).length;
+}
+
+/** The scheduler tick: publishes the overdue gauge that the alarm watches. */
+export async function tick(deps: Deps): Promise<{ overdueTasks: number }> {
+  const overdueTasks = await countLongOverdue(deps);
+  await deps.metrics.gauge('OverdueTasks', overdueTasks);
+  return { overdueTasks };
+}
+
+export interface Overview {
+  trajectories: { total: number; byPhase: Record<Phase, number>; workflowsFailed: number };
+  tasks: { open: number; overdue: number; overdueOverEscalation: number };
+  outcomes: { closed: number; successful: number; handedOver: number; withdrawn: number; successRate: number | null; target: number };
+}
+
+/** No personal data: counts only, so no audit entry is needed. */
+export async function overview(deps: Deps, actor: Actor): Promise<Overview> {
+  requireRole(actor, 'beheerder');
+  const today = toIsoDate(deps.clock.now());
+  const [trajectories, open] = await Promise.all([deps.store.listTrajectories({}), deps.store.listOpenTasks({})]);
+  const byPhase = Object.fromEntries(Phase.options.map((p) => [p, 0])) as Record<Phase, number>;
+  for (const t of trajectories) byPhase[t.phase]++;
+  const closed = trajectories.filter((t) => t.phase === 'closed' && t.outcome);
+  const completed = closed.filter((t) => t.outcome?.reason === 'completed');
+  const successful = completed.filter((t) => t.outcome?.successful).length;
+  const escalationLine = addDays(today, -RULES.escalateAfterDays);
+  return {
+    trajectories: {
+      total: trajectories.length,
+      byPhase,
+      workflowsFailed: trajectories.filter((t) => t.workflow.status === 'failed').length,
+    },
+    tasks: {
+      open: open.length,
+      overdue: open.filter((t) => t.dueAt < today).length,
+      overdueOverEscalation: open.filter((t) => t.dueAt < escalationLine).length,
+    },
+    outcomes: {
+      closed: closed.length,
+      successful,
+      handedOver: closed.filter((t) => t.outcome?.handedOver).length,
+      withdrawn: closed.length - completed.length,
+      successRate: completed.length > 0 ? successful / completed.length : null,
+      target: SUCCESS_TARGET,
+    },
+  };
+}
