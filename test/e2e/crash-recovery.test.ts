@@ -38,13 +38,7 @@ describe('crash recovery', () => {
     const { body: started } = await beheerder.post('/trajectories', { clientId: client.clientId, regisseurId: 'rita' });
     let driver = new TrajectoryDriver(beheerder, regisseur, started.trajectoryId);
 
-    const kennismaking = await driver.nextTask();
-    await driver.advanceTo(kennismaking.dueAt);
-    await driver.complete(kennismaking, { heldOn: kennismaking.dueAt, location: 'home' });
-    const pop = await driver.nextTask(kennismaking.taskId);
-    await driver.advanceTo(pop.dueAt);
-    await driver.complete(pop, { agreedOn: pop.dueAt, goals: [], baseline: { scores: { housing: 3 }, scoredBy: 'client' } });
-    const contact = await driver.nextTask(pop.taskId);
+    const contact = await driver.throughPop({ housing: 3 });
     expect(contact).toMatchObject({ type: 'CONTACT', dueAt: '2025-09-15' });
     const before = await driver.view();
 

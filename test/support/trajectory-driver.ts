@@ -47,6 +47,17 @@ export class TrajectoryDriver {
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);
   }
 
+  /** Holds the kennismaking and agrees the POP, each on its due date; returns the first contact. */
+  async throughPop(baseline: Record<string, number>): Promise<OpenTask> {
+    const kennismaking = await this.nextTask();
+    await this.advanceTo(kennismaking.dueAt);
+    await this.complete(kennismaking, { heldOn: kennismaking.dueAt, location: 'home' });
+    const pop = await this.nextTask(kennismaking.taskId);
+    await this.advanceTo(pop.dueAt);
+    await this.complete(pop, { agreedOn: pop.dueAt, goals: [], baseline: { scores: baseline, scoredBy: 'client' } });
+    return this.nextTask(pop.taskId);
+  }
+
   async view(): Promise<any> {
     const reply = await this.regisseur.get(`/trajectories/${this.trajectoryId}`);
     expect(reply.status).toBe(200);

@@ -213,13 +213,7 @@ describe('when tasks slip or the afronding comes early', () => {
 
   it('plans the afronding now when the regisseur asks for it early, cancelling the open contact', async () => {
     const driver = await startTrajectory();
-    const kennismaking = await driver.nextTask();
-    await driver.advanceTo(kennismaking.dueAt);
-    await driver.complete(kennismaking, { heldOn: kennismaking.dueAt, location: 'home' });
-    const pop = await driver.nextTask(kennismaking.taskId);
-    await driver.advanceTo(pop.dueAt);
-    await driver.complete(pop, { agreedOn: pop.dueAt, goals: [], baseline: { scores: BASELINE, scoredBy: 'client' } });
-    const contact = await driver.nextTask(pop.taskId);
+    const contact = await driver.throughPop(BASELINE);
     await driver.advanceTo('2025-09-01');
 
     const asked = await regisseur.post(`/trajectories/${driver.trajectoryId}/afronding`);
@@ -245,13 +239,7 @@ describe('when tasks slip or the afronding comes early', () => {
 
   it("follows the trajectory's own interval once the regisseur sets it, without changing the running definition", async () => {
     const driver = await startTrajectory();
-    const kennismaking = await driver.nextTask();
-    await driver.advanceTo(kennismaking.dueAt);
-    await driver.complete(kennismaking, { heldOn: kennismaking.dueAt, location: 'home' });
-    const pop = await driver.nextTask(kennismaking.taskId);
-    await driver.advanceTo(pop.dueAt);
-    await driver.complete(pop, { agreedOn: pop.dueAt, goals: [], baseline: { scores: BASELINE, scoredBy: 'client' } });
-    const contact = await driver.nextTask(pop.taskId);
+    const contact = await driver.throughPop(BASELINE);
     expect(contact.dueAt).toBe('2025-09-15');
 
     const bad = await regisseur.patch(`/trajectories/${driver.trajectoryId}`, { intervalMonths: 0 });
