@@ -33,10 +33,9 @@ const TABLE_ACTIONS: Record<TableAccess, { dynamodb: string[]; kms: string[] }> 
       'dynamodb:Query',
       'dynamodb:ConditionCheckItem',
       'dynamodb:DescribeTable',
+      // The code writes whole items (conditional PutItem) and deletes links and idempotency keys.
       'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
       'dynamodb:DeleteItem',
-      'dynamodb:BatchWriteItem',
     ],
     kms: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
   },
@@ -134,6 +133,17 @@ export class ProjectFunction extends nodejs.NodejsFunction {
     const actions = TABLE_ACTIONS[access];
     const indexArns = tableDefinition.globalSecondaryIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`);
     this.addToRolePolicy(new iam.PolicyStatement({ actions: actions.dynamodb, resources: [table.tableArn, ...indexArns] }));
+    if (access === 'readWrite') {
+      // The audit log is append-only: no function may delete an audit entry.
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          effect: iam.Effect.DENY,
+          actions: ['dynamodb:DeleteItem'],
+          resources: [table.tableArn],
+          conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } },
+        }),
+      );
+    }
     if (table.encryptionKey) {
       grantKeyVia(this, table.encryptionKey, 'dynamodb', actions.kms);
     }

@@ -172,3 +172,22 @@ describe('user pool', () => {
     expect(groups.sort()).toEqual(['beheerder', 'gemeente', 'regisseur']);
   });
 });
+
+describe('the audit log', () => {
+  it('cannot be deleted from by any function that writes the table', () => {
+    const policies = built.statelessTemplate.findResources('AWS::IAM::Policy');
+    const writers = Object.values(policies).filter((p: any) =>
+      p.Properties.PolicyDocument.Statement.some((s: any) => s.Effect === 'Allow' && [s.Action].flat().includes('dynamodb:PutItem')),
+    );
+    expect(writers.length).toBeGreaterThan(0);
+    for (const policy of writers as any[]) {
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Deny',
+          Action: 'dynamodb:DeleteItem',
+          Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } },
+        }),
+      );
+    }
+  });
+});
