@@ -9,7 +9,7 @@ import { isValidIsoDate } from './rules/dates';
 export const IsoDate = z
   .string()
   .refine(isValidIsoDate, { message: 'must be a calendar date as YYYY-MM-DD' })
-  .describe('A calendar date, YYYY-MM-DD');
+  .meta({ format: 'date', description: 'A calendar date, YYYY-MM-DD' });
 
 export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, - or _');
 
