@@ -44,10 +44,8 @@ export function awsDeps(): Deps {
 /** The API's verifier of Cognito tokens. */
 export function awsVerifier(): TokenVerifier {
   const config = parseConfig(AwsConfig);
-  if (!config.AUTH_ISSUER || !config.AUTH_JWKS_URL) throw new Error('Invalid configuration: AUTH_ISSUER and AUTH_JWKS_URL are required');
-  return createVerifier({
-    issuer: config.AUTH_ISSUER,
-    ...(config.AUTH_AUDIENCE ? { audience: config.AUTH_AUDIENCE } : {}),
-    jwks: new URL(config.AUTH_JWKS_URL),
-  });
+  if (!config.AUTH_ISSUER || !config.AUTH_JWKS_URL || !config.AUTH_AUDIENCE) {
+    throw new Error('Invalid configuration: AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL are required for the API');
+  }
+  return createVerifier({ issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, jwks: new URL(config.AUTH_JWKS_URL) });
 }

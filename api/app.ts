@@ -8,12 +8,12 @@ import { HTTPException } from 'hono/http-exception';
 import type * as z from 'zod';
 import { ValidationError } from '../core/errors';
 import type { Deps } from '../core/ports';
-import { toIsoDate } from '../core/rules/dates';
+import { today } from '../core/rules/dates';
 import type { Actor } from '../core/schemas';
 import { requireRole } from '../core/usecases/access';
 import { getClient, listClients, registerClient } from '../core/usecases/clients';
 import { acknowledgeHandover, getHandover, listHandovers } from '../core/usecases/handovers';
-import { overview } from '../core/usecases/oversight';
+import { auditLog, notifications, overview } from '../core/usecases/oversight';
 import { completeTask, getTask, listTasks } from '../core/usecases/tasks';
 import {
   changeInterval,
@@ -61,7 +61,7 @@ async function readJson(c: Context): Promise<unknown> {
 export function createApi(deps: Deps, verify: TokenVerifier, local?: LocalControls) {
   const app = new Hono<Env>();
   const declared: RouteDef[] = [];
-  const today = () => toIsoDate(deps.clock.now());
+  const day = () => today(deps.clock.now());
 
   app.onError((error, c) => problemResponse(c, toProblem(error, deps.logger)));
   app.notFound((c) => problemResponse(c, { type: 'about:blank', title: 'Not found', status: 404, detail: `No route ${c.req.method} ${c.req.path}` }));
@@ -112,8 +112,7 @@ export function createApi(deps: Deps, verify: TokenVerifier, local?: LocalContro
   handle(routes.listClientsRoute, async (_, actor) => ok({ clients: await listClients(deps, actor) }));
   handle(routes.getClientRoute, async ({ params }, actor) => ok(await getClient(deps, actor, params.clientId)));
   handle(routes.clientAuditRoute, async ({ params }, actor) => {
-    requireRole(actor, 'beheerder');
-    const entries = await deps.store.listAudit(params.clientId);
+    const entries = await auditLog(deps, actor, params.clientId);
     return ok({ entries: entries.map(({ clientId: _c, ...e }) => e) });
   });
 
@@ -123,13 +122,13 @@ export function createApi(deps: Deps, verify: TokenVerifier, local?: LocalContro
   }));
   handle(routes.listTrajectoriesRoute, async ({ query }, actor) => {
     const list = await listTrajectories(deps, actor, query.phase);
-    return ok({ trajectories: list.map((t) => trajectorySummary(t, today())) });
+    return ok({ trajectories: list.map((t) => trajectorySummary(t, day())) });
   });
   handle(routes.getTrajectoryRoute, async ({ params }, actor) =>
-    ok(trajectoryOut(await viewTrajectory(deps, actor, params.trajectoryId), today())),
+    ok(trajectoryOut(await viewTrajectory(deps, actor, params.trajectoryId), day())),
   );
   handle(routes.changeTrajectoryRoute, async ({ params, body }, actor) =>
-    ok(trajectorySummary(await changeInterval(deps, actor, params.trajectoryId, body.intervalMonths), today())),
+    ok(trajectorySummary(await changeInterval(deps, actor, params.trajectoryId, body.intervalMonths), day())),
   );
   handle(routes.requestAfrondingRoute, async ({ params }, actor) => ({
     status: 202,
@@ -142,9 +141,9 @@ export function createApi(deps: Deps, verify: TokenVerifier, local?: LocalContro
 
   handle(routes.listTasksRoute, async (_, actor) => {
     const tasks = await listTasks(deps, actor);
-    return ok({ tasks: tasks.map((t) => taskOut(t.task, today(), t.clientName)) });
+    return ok({ tasks: tasks.map((t) => taskOut(t.task, day(), t.clientName)) });
   });
-  handle(routes.getTaskRoute, async ({ params }, actor) => ok(taskOut(await getTask(deps, actor, params.taskId), today())));
+  handle(routes.getTaskRoute, async ({ params }, actor) => ok(taskOut(await getTask(deps, actor, params.taskId), day())));
   handle(routes.completeTaskRoute, async ({ params, body }, actor) => ok(await completeTask(deps, actor, params.taskId, body)));
 
   handle(routes.listHandoversRoute, async (_, actor) => ok({ handovers: await listHandovers(deps, actor) }));
@@ -152,10 +151,7 @@ export function createApi(deps: Deps, verify: TokenVerifier, local?: LocalContro
   handle(routes.acknowledgeHandoverRoute, async ({ params }, actor) => ok(await acknowledgeHandover(deps, actor, params.handoverId)));
 
   handle(routes.overviewRoute, async (_, actor) => ok(await overview(deps, actor)));
-  handle(routes.listNotificationsRoute, async (_, actor) => {
-    requireRole(actor, 'beheerder');
-    return ok({ notifications: await deps.store.listNotifications() });
-  });
+  handle(routes.listNotificationsRoute, async (_, actor) => ok({ notifications: await notifications(deps, actor) }));
 
   if (local) {
     handle(routes.advanceClockRoute, async ({ body }, actor) => {

@@ -12,6 +12,12 @@ export interface IdGenerator {
   next(): string;
 }
 
+/** A client's one active trajectory, and when the link was made. */
+export interface ActiveLink {
+  trajectoryId: string;
+  linkedAt: string;
+}
+
 export interface Store {
   createClient(client: Client): Promise<void>;
   getClient(clientId: string): Promise<Client | undefined>;
@@ -20,8 +26,8 @@ export interface Store {
    * Links a client to its one active trajectory, conditional on the link being `expected`
    * (null: no link). A failed condition throws ConcurrentUpdateError.
    */
-  linkActiveTrajectory(clientId: string, trajectoryId: string | null, expected: string | null): Promise<void>;
-  getActiveTrajectoryId(clientId: string): Promise<string | undefined>;
+  linkActiveTrajectory(clientId: string, link: ActiveLink | null, expected: string | null): Promise<void>;
+  getActiveLink(clientId: string): Promise<ActiveLink | undefined>;
 
   /**
    * Writes the trajectory aggregate (its open task and records included) in one conditional

@@ -296,7 +296,8 @@ export const AuditEntry = z.object({
   clientId: Id,
   at: z.string(),
   actorId: z.string(),
-  actorRole: Role,
+  /** system: the workflow itself, e.g. delivering a handover dossier. */
+  actorRole: z.union([Role, z.literal('system')]),
   action: z.enum(['create', 'read', 'update', 'handover']),
   detail: z.string(),
 });

@@ -24,7 +24,7 @@ import type { StepName } from '../adapters/workflow/definition';
 import { createApi, type LocalControls } from '../api/app';
 import type { Clock, Deps, WorkflowEngine } from '../core/ports';
 import { resumeTrajectory } from '../core/usecases/trajectories';
-import type { HandlerFactory } from '../functions/step-event';
+import { buildStep, type HandlerFactory } from '../functions/step-event';
 import { makeHandler as buildDossier } from '../functions/build-dossier';
 import { makeHandler as closeTrajectory } from '../functions/close-trajectory';
 import { makeHandler as deliverHandover } from '../functions/deliver-handover';
@@ -87,7 +87,7 @@ export async function startRuntime(env: Record<string, string | undefined> = pro
     logger,
   };
   const handlers = Object.fromEntries(
-    Object.entries(STEP_HANDLERS).map(([name, factory]) => [name, factory(deps)]),
+    Object.entries(STEP_HANDLERS).map(([name, factory]) => [name, buildStep(factory, deps)]),
   ) as Record<StepName, (payload: unknown) => Promise<unknown>>;
   const engine = new LocalWorkflowEngine({ handlers, clock, doc, tableName: config.TABLE_NAME, logger });
   engine.startTicking();
@@ -130,12 +130,16 @@ export async function startRuntime(env: Record<string, string | undefined> = pro
   };
 }
 
-/** Executions that died with an earlier process are marked aborted; their trajectories continue as new. */
+/**
+ * Nothing runs in a new process: executions recorded as running died with the earlier one and
+ * are marked aborted, and every trajectory whose workflow should be running continues as new
+ * in its phase (also one whose start was interrupted before its first execution).
+ */
 async function resumeAfterRestart(deps: Deps, engine: LocalWorkflowEngine): Promise<number> {
   let resumed = 0;
   for (const trajectory of await deps.store.listTrajectories({})) {
-    const orphans = await engine.markOrphansAborted(trajectory.trajectoryId);
-    if (orphans > 0 && trajectory.workflow.status === 'running') {
+    await engine.markOrphansAborted(trajectory.trajectoryId);
+    if (trajectory.workflow.status === 'running') {
       await resumeTrajectory(deps, trajectory.trajectoryId);
       resumed++;
     }

@@ -11,7 +11,7 @@ export type TokenVerifier = (authorization: string | undefined) => Promise<Actor
 
 export function createVerifier(options: {
   issuer: string;
-  audience?: string;
+  audience: string;
   jwks: JSONWebKeySet | URL;
 }): TokenVerifier {
   const keys = options.jwks instanceof URL ? createRemoteJWKSet(options.jwks) : createLocalJWKSet(options.jwks);
@@ -20,11 +20,11 @@ export function createVerifier(options: {
     if (!match?.[1]) throw new UnauthorizedError('Sign in: send Authorization: Bearer <token>');
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(match[1], keys, { issuer: options.issuer }));
+      ({ payload } = await jwtVerify(match[1], keys, { issuer: options.issuer, requiredClaims: ['exp', 'sub'] }));
     } catch {
       throw new UnauthorizedError('The token is not valid (signature, issuer or expiry)');
     }
-    if (options.audience && payload.aud !== options.audience && payload.client_id !== options.audience) {
+    if (payload.aud !== options.audience && payload.client_id !== options.audience) {
       throw new UnauthorizedError('The token is not meant for this API');
     }
     const groups = Array.isArray(payload['cognito:groups']) ? (payload['cognito:groups'] as unknown[]) : [];

@@ -1,7 +1,8 @@
 /**
  * Idempotency-Key support on DynamoDB: the first request claims the key (conditional put), a
- * repeat gets the stored response, a repeat with another body is refused. Entries expire
- * through the table's TTL attribute `expiresAt` after a day.
+ * repeat gets the stored response, a repeat with another body is refused. A claim whose request
+ * died stays `pending` for a minute at most, then the key may be claimed again. Entries expire
+ * after a day (the table's TTL attribute `expiresAt`; checked here too, as dynalite has no TTL).
  */
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, ValidationError } from '../../core/errors';
@@ -9,6 +10,8 @@ import type { IdempotencyStore, IdempotentResponse } from '../../core/ports';
 import { isConditionFailure } from './client';
 
 const DAY_SECONDS = 86_400;
+const PENDING_SECONDS = 60;
+const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 export class DynamoIdempotencyStore implements IdempotencyStore {
   constructor(
@@ -18,12 +21,15 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
 
   async claim(scope: string, key: string, fingerprint: string): Promise<IdempotentResponse | 'claimed'> {
     const Key = this.key(scope, key);
+    const now = nowSeconds();
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...Key, fingerprint, state: 'pending', expiresAt: Math.floor(Date.now() / 1000) + DAY_SECONDS },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          Item: { ...Key, fingerprint, state: 'pending', pendingUntil: now + PENDING_SECONDS, expiresAt: now + DAY_SECONDS },
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR (#state = :pending AND pendingUntil < :now)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':now': now, ':pending': 'pending' },
         }),
       );
       return 'claimed';
@@ -48,7 +54,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
           ...this.key(scope, key),
           ...response,
           state: 'done',
-          expiresAt: Math.floor(Date.now() / 1000) + DAY_SECONDS,
+          expiresAt: nowSeconds() + DAY_SECONDS,
         },
       }),
     );

@@ -11,7 +11,7 @@ import {
   type PutCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from '../../core/errors';
-import type { Store } from '../../core/ports';
+import type { ActiveLink, Store } from '../../core/ports';
 import type { AuditEntry, Client, Handover, Notification, Phase, Task, Trajectory } from '../../core/schemas';
 import { entity, isConditionFailure, queryAll } from './client';
 import { INDEX } from './table';
@@ -37,26 +37,25 @@ export class DynamoStore implements Store {
     return this.listKind<Client>('CLIENT');
   }
 
-  async linkActiveTrajectory(clientId: string, trajectoryId: string | null, expected: string | null): Promise<void> {
+  async linkActiveTrajectory(clientId: string, link: ActiveLink | null, expected: string | null): Promise<void> {
     const key = { pk: `CLIENT#${clientId}`, sk: 'ACTIVE' };
     const condition =
       expected === null
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
         : { ConditionExpression: 'trajectoryId = :expected', ExpressionAttributeValues: { ':expected': expected } };
     try {
-      if (trajectoryId === null) {
+      if (link === null) {
         await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: key, ...condition }));
       } else {
-        await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...key, trajectoryId }, ...condition }));
+        await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...key, ...link }, ...condition }));
       }
     } catch (error) {
       throw this.conflict(error, 'The client is linked to another trajectory');
     }
   }
 
-  async getActiveTrajectoryId(clientId: string): Promise<string | undefined> {
-    const link = await this.get<{ trajectoryId: string }>(`CLIENT#${clientId}`, 'ACTIVE');
-    return link?.trajectoryId;
+  getActiveLink(clientId: string): Promise<ActiveLink | undefined> {
+    return this.get<ActiveLink>(`CLIENT#${clientId}`, 'ACTIVE');
   }
 
   async saveTrajectory(trajectory: Trajectory, expectedVersion: number | null): Promise<void> {

@@ -24,14 +24,7 @@ export class StepFunctionsEngine implements WorkflowEngine {
   async start(input: { trajectoryId: string; resumeAt: Phase; segment: number }): Promise<{ executionName: string }> {
     if (!this.stateMachineArn) throw new Error('Invalid configuration: STATE_MACHINE_ARN is required to start executions');
     const name = executionName(input.trajectoryId, input.segment);
-    try {
-      await this.client.send(
-        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }),
-      );
-    } catch (error) {
-      // Same name and input: the start was already made (a retried request); anything else is real.
-      if (!(error instanceof Error && error.name === 'ExecutionAlreadyExists')) throw error;
-    }
+    await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }));
     return { executionName: name };
   }
 
@@ -46,7 +39,8 @@ export class StepFunctionsEngine implements WorkflowEngine {
   async listExecutions(trajectoryId: string, lastSegment: number): Promise<ExecutionSummary[]> {
     const executionPrefix = this.stateMachineArn.replace(':stateMachine:', ':execution:');
     const summaries = await Promise.all(
-      Array.from({ length: lastSegment + 1 }, async (_, segment): Promise<ExecutionSummary | undefined> => {
+      // Segments past the stored one may exist (a continue-as-new not yet seen by a step).
+      Array.from({ length: lastSegment + 3 }, async (_, segment): Promise<ExecutionSummary | undefined> => {
         const name = executionName(trajectoryId, segment);
         try {
           const out = await this.client.send(new DescribeExecutionCommand({ executionArn: `${executionPrefix}:${name}` }));

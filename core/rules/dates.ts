@@ -35,3 +35,12 @@ export function isValidIsoDate(iso: string): boolean {
   const d = toDate(iso);
   return !Number.isNaN(d.getTime()) && toIsoDate(d) === iso;
 }
+
+/** One deployment serves one Dutch municipality: its calendar day is the one in the Netherlands. */
+export const TIME_ZONE = 'Europe/Amsterdam';
+const dayInTimeZone = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The calendar date (YYYY-MM-DD) in the Netherlands at an instant. */
+export function today(now: Date): string {
+  return dayInTimeZone.format(now);
+}

@@ -1,19 +1,19 @@
 import { NotFoundError } from '../errors';
 import type { Deps } from '../ports';
 import { normaliseBsn } from '../rules/bsn';
-import { toIsoDate } from '../rules/dates';
+import { today } from '../rules/dates';
 import { ValidationError } from '../errors';
 import type { Actor, Client, NewClient } from '../schemas';
 import { audit, requireRole } from './access';
 
 export async function registerClient(deps: Deps, actor: Actor, input: NewClient): Promise<Client> {
   requireRole(actor, 'beheerder');
-  const today = toIsoDate(deps.clock.now());
-  const future = (['birthDate', 'settledOn'] as const).filter((f) => input[f] > today);
+  const day = today(deps.clock.now());
+  const future = (['birthDate', 'settledOn'] as const).filter((f) => input[f] > day);
   if (future.length > 0) {
     throw new ValidationError(
       'Dates in the future are not allowed',
-      future.map((field) => ({ field, message: `must not be after today (${today})` })),
+      future.map((field) => ({ field, message: `must not be after today (${day})` })),
     );
   }
   if (input.settledOn < input.birthDate) {

@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError } from '../errors';
 import type { Deps } from '../ports';
+import { today } from '../rules/dates';
 import type { Actor, Handover } from '../schemas';
 import { audit, requireRole } from './access';
 import { closeTask, resolveWait } from './tasks';
@@ -53,7 +54,7 @@ export async function acknowledgeHandover(deps: Deps, actor: Actor, handoverId: 
         improvedDomains: t.outcome?.improvedDomains ?? [],
         handedOver: true,
         reason: 'completed',
-        closedOn: now.toISOString().slice(0, 10),
+        closedOn: today(now),
       },
       closedTasks: [...t.closedTasks, closeTask(task, { status: 'completed', completedAt: now.toISOString(), completedBy: actor.userId, result })],
     };

@@ -3,9 +3,9 @@
  * failed, and the programme's outcomes against its target.
  */
 import type { Deps } from '../ports';
-import { addDays, toIsoDate } from '../rules/dates';
+import { addDays, today } from '../rules/dates';
 import { RULES } from '../rules/schedule';
-import { Phase, type Actor } from '../schemas';
+import { Phase, type Actor, type AuditEntry, type Notification } from '../schemas';
 import { requireRole } from './access';
 
 /** The programme's target: 80% of trajectories successful after three years (DOMAIN.md). */
@@ -13,7 +13,7 @@ export const SUCCESS_TARGET = 0.8;
 
 /** Open tasks overdue by more than the escalation period, read from the due index (cost grows with what is due). */
 export async function countLongOverdue(deps: Deps): Promise<number> {
-  const escalationLine = addDays(toIsoDate(deps.clock.now()), -RULES.escalateAfterDays);
+  const escalationLine = addDays(today(deps.clock.now()), -RULES.escalateAfterDays);
   return (await deps.store.listOpenTasks({ dueBefore: escalationLine })).length;
 }
 
@@ -33,14 +33,14 @@ export interface Overview {
 /** No personal data: counts only, so no audit entry is needed. */
 export async function overview(deps: Deps, actor: Actor): Promise<Overview> {
   requireRole(actor, 'beheerder');
-  const today = toIsoDate(deps.clock.now());
+  const day = today(deps.clock.now());
   const [trajectories, open] = await Promise.all([deps.store.listTrajectories({}), deps.store.listOpenTasks({})]);
   const byPhase = Object.fromEntries(Phase.options.map((p) => [p, 0])) as Record<Phase, number>;
   for (const t of trajectories) byPhase[t.phase]++;
   const closed = trajectories.filter((t) => t.phase === 'closed' && t.outcome);
   const completed = closed.filter((t) => t.outcome?.reason === 'completed');
   const successful = completed.filter((t) => t.outcome?.successful).length;
-  const escalationLine = addDays(today, -RULES.escalateAfterDays);
+  const escalationLine = addDays(day, -RULES.escalateAfterDays);
   return {
     trajectories: {
       total: trajectories.length,
@@ -49,7 +49,7 @@ export async function overview(deps: Deps, actor: Actor): Promise<Overview> {
     },
     tasks: {
       open: open.length,
-      overdue: open.filter((t) => t.dueAt < today).length,
+      overdue: open.filter((t) => t.dueAt < day).length,
       overdueOverEscalation: open.filter((t) => t.dueAt < escalationLine).length,
     },
     outcomes: {
@@ -61,4 +61,16 @@ export async function overview(deps: Deps, actor: Actor): Promise<Overview> {
       target: SUCCESS_TARGET,
     },
   };
+}
+
+/** Who read or changed a client's data, oldest first: for the beheerder only. */
+export async function auditLog(deps: Deps, actor: Actor, clientId: string): Promise<AuditEntry[]> {
+  requireRole(actor, 'beheerder');
+  return deps.store.listAudit(clientId);
+}
+
+/** Escalations of overdue tasks, for the beheerder. */
+export async function notifications(deps: Deps, actor: Actor): Promise<Notification[]> {
+  requireRole(actor, 'beheerder');
+  return deps.store.listNotifications();
 }

@@ -1,6 +1,6 @@
 import { ConcurrentUpdateError, ConflictError, ValidationError, type FieldProblem } from '../errors';
 import type { Deps, TaskResult } from '../ports';
-import { toIsoDate } from '../rules/dates';
+import { today } from '../rules/dates';
 import { afrondingProposal, improvedDomains, isSuccessful } from '../rules/outcome';
 import { phaseAfter } from '../rules/schedule';
 import {
@@ -81,9 +81,6 @@ export async function completeTask(deps: Deps, actor: Actor, taskId: string, bod
     now: deps.clock.now(),
     newId: () => deps.ids.next(),
   });
-  await deps.store.appendAudit([
-    audit(actor, trajectory.clientId, 'update', `complete ${task.type} task ${task.taskId}`, deps.clock.now()),
-  ]);
   try {
     await deps.store.saveTrajectory(next, trajectory.version);
   } catch (error) {
@@ -94,16 +91,27 @@ export async function completeTask(deps: Deps, actor: Actor, taskId: string, bod
     }
     throw error;
   }
+  await deps.store.appendAudit([
+    audit(actor, trajectory.clientId, 'update', `complete ${task.type} task ${task.taskId}`, deps.clock.now()),
+  ]);
   await resolveWait(deps, task.token, result);
   return result;
 }
 
-/** Tells the workflow; a token that no longer works is fine: the re-opened task will carry a new one. */
+/**
+ * Tells the workflow. The completion is already stored, so this never fails the request: a token
+ * that no longer works is fine (the re-opened task carries a new one), and if the engine cannot
+ * be reached the wait ends at its timeout and the successor execution plans from the stored facts.
+ */
 export async function resolveWait(deps: Deps, token: string, result: TaskResult): Promise<void> {
-  const delivered = await deps.engine.sendTaskSuccess(token, result);
-  if (!delivered) {
-    deps.logger.warn('task token no longer valid; the workflow picks the completion up on re-entry', {
+  try {
+    if (!(await deps.engine.sendTaskSuccess(token, result))) {
+      deps.logger.warn('task token no longer valid; the workflow picks the completion up on re-entry', { taskId: result.taskId });
+    }
+  } catch (error) {
+    deps.logger.error('could not tell the workflow; it resumes at the wait timeout', {
       taskId: result.taskId,
+      error: error instanceof Error ? error.name : 'unknown',
     });
   }
 }
@@ -120,10 +128,10 @@ interface CompletionContext {
 /** The pure part of completing a task: the records it adds and how the trajectory moves on. */
 export function applyCompletion(ctx: CompletionContext): { next: Trajectory; result: TaskResult } {
   const { trajectory, task, completion, actor, now } = ctx;
-  const today = toIsoDate(now);
+  const day = today(now);
   const problems: FieldProblem[] = [];
   const checkDate = (field: string, date: string) => {
-    if (date > today) problems.push({ field, message: `must not be after today (${today})` });
+    if (date > day) problems.push({ field, message: `must not be after today (${day})` });
     if (date < trajectory.settledOn) problems.push({ field, message: `must not be before the settlement date (${trajectory.settledOn})` });
   };
   const { openTask: _open, ...rest } = trajectory;

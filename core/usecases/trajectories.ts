@@ -1,6 +1,6 @@
 import { ConcurrentUpdateError, ConflictError, NotFoundError, ValidationError } from '../errors';
-import type { Deps, ExecutionSummary } from '../ports';
-import { toIsoDate } from '../rules/dates';
+import type { ActiveLink, Deps, ExecutionSummary } from '../ports';
+import { today } from '../rules/dates';
 import { afrondingDue, plannedTask } from '../rules/schedule';
 import { executionName } from '../rules/workflow-budget';
 import type { Actor, Phase, Trajectory } from '../schemas';
@@ -25,13 +25,12 @@ export async function startTrajectory(deps: Deps, actor: Actor, input: StartTraj
   }
   const now = deps.clock.now();
   const trajectoryId = deps.ids.next();
-  const current = await deps.store.getActiveTrajectoryId(client.clientId);
-  if (current) {
-    // A link whose trajectory was never written (a start interrupted halfway) may be taken over.
-    if (await deps.store.getTrajectory(current)) throw new ConflictError('This client already has an active trajectory');
+  const link = await deps.store.getActiveLink(client.clientId);
+  if (link && !(await isAbandonedStart(deps, link, now))) {
+    throw new ConflictError('This client already has an active trajectory');
   }
   try {
-    await deps.store.linkActiveTrajectory(client.clientId, trajectoryId, current ?? null);
+    await deps.store.linkActiveTrajectory(client.clientId, { trajectoryId, linkedAt: now.toISOString() }, link?.trajectoryId ?? null);
   } catch (error) {
     if (error instanceof ConcurrentUpdateError) throw new ConflictError('This client already has an active trajectory');
     throw error;
@@ -57,6 +56,14 @@ export async function startTrajectory(deps: Deps, actor: Actor, input: StartTraj
   await deps.store.saveTrajectory(trajectory, null);
   await deps.store.appendAudit([audit(actor, client.clientId, 'create', `start trajectory ${trajectoryId}`, now)]);
   return startWorkflow(deps, trajectory, 'kennismaking', 0);
+}
+
+/** A start is written link first, trajectory second: a link older than a minute without its trajectory was a start interrupted halfway. */
+const START_GRACE_MS = 60_000;
+
+async function isAbandonedStart(deps: Deps, link: ActiveLink, now: Date): Promise<boolean> {
+  if (now.getTime() - new Date(link.linkedAt).getTime() < START_GRACE_MS) return false;
+  return (await deps.store.getTrajectory(link.trajectoryId)) === undefined;
 }
 
 /** Starts the trajectory's execution; a failure to start is recorded for the beheerder, who can recover it. */
@@ -96,15 +103,21 @@ export async function update(
 /**
  * Starts a successor execution in the phase the trajectory is in: after a failure, after a
  * restart of the local runtime, or to move a trajectory onto a new definition. Opening its task
- * again is idempotent, so the open task keeps its identity and gets the new token.
+ * again is idempotent, so the open task keeps its identity and gets the new token. The new
+ * segment follows every execution that exists, and the write is conditional on the segment
+ * seen, so two recoveries at once start one execution.
  */
 export async function resumeTrajectory(deps: Deps, trajectoryId: string): Promise<Trajectory> {
+  const seen = await deps.store.getTrajectory(trajectoryId);
+  if (!seen) throw new NotFoundError(`No trajectory ${trajectoryId}`);
+  const executions = await deps.engine.listExecutions(trajectoryId, seen.workflow.segment);
+  const segment = Math.max(seen.workflow.segment, ...executions.map((e) => e.segment)) + 1;
   const next = await update(deps, trajectoryId, (current) => {
     if (current.workflow.status === 'done') throw new ConflictError('This trajectory is closed; its workflow is done');
-    const segment = current.workflow.segment + 1;
+    if (current.workflow.segment !== seen.workflow.segment) throw new ConflictError('The workflow of this trajectory was just restarted');
     return { ...current, workflow: { status: 'running', executionName: executionName(trajectoryId, segment), segment } };
   });
-  return startWorkflow(deps, next, next.phase, next.workflow.segment);
+  return startWorkflow(deps, next, next.phase, segment);
 }
 
 /** The beheerder restarts a failed or stopped workflow. */
@@ -132,18 +145,43 @@ export async function changeInterval(
   requireRole(actor, 'regisseur', 'beheerder');
   const before = assertCanSeeTrajectory(actor, await deps.store.getTrajectory(trajectoryId), trajectoryId);
   if (before.status === 'closed') throw new ConflictError('This trajectory is closed');
-  const next = await update(deps, trajectoryId, (current) => {
+  const next = await updateOpenTask(deps, trajectoryId, (current) => {
     const { intervalMonths: _old, ...rest } = current;
     const changed: Trajectory = { ...rest, ...(intervalMonths ? { intervalMonths } : {}) };
     const open = current.openTask;
-    if (open?.type !== 'CONTACT') return changed;
+    if (open?.type !== 'CONTACT') return { trajectory: changed };
     const planned = plannedTask('begeleiding', changed);
-    // With a longer interval the next contact may fall on the afronding: the contact stays, due then.
-    return { ...changed, openTask: { ...open, dueAt: planned.dueAt, zrmDue: planned.type === 'CONTACT' ? planned.zrmDue : open.zrmDue } };
+    // With a longer interval the next contact may fall on or after the afronding: the afronding comes next.
+    if (planned.type !== 'CONTACT') return { trajectory: changed, cancel: true };
+    return { trajectory: { ...changed, openTask: { ...open, dueAt: planned.dueAt, zrmDue: planned.zrmDue } } };
   });
   await deps.store.appendAudit([
     audit(actor, before.clientId, 'update', `contact interval ${intervalMonths ?? 'default'}`, deps.clock.now()),
   ]);
+  return next;
+}
+
+/**
+ * Changes a trajectory and, where the change says so, cancels its open task in the same write;
+ * the execution waiting on that task (its token as written, not as first read) is then sent to
+ * the afronding.
+ */
+async function updateOpenTask(
+  deps: Deps,
+  trajectoryId: string,
+  change: (current: Trajectory) => { trajectory: Trajectory; cancel?: boolean },
+): Promise<Trajectory> {
+  let cancelledToken: string | undefined;
+  const next = await update(deps, trajectoryId, (current) => {
+    const { trajectory, cancel } = change(current);
+    const { openTask, ...rest } = trajectory;
+    cancelledToken = cancel ? openTask?.token : undefined;
+    if (!cancel || !openTask) return trajectory;
+    return { ...rest, closedTasks: [...trajectory.closedTasks, closeTask(openTask, { status: 'cancelled' })] };
+  });
+  if (cancelledToken) {
+    await deps.engine.sendTaskFailure(cancelledToken, 'Trajectory.AfrondingRequested', 'the afronding comes next');
+  }
   return next;
 }
 
@@ -152,21 +190,13 @@ export async function requestAfronding(deps: Deps, actor: Actor, trajectoryId: s
   requireRole(actor, 'regisseur', 'beheerder');
   const before = assertCanSeeTrajectory(actor, await deps.store.getTrajectory(trajectoryId), trajectoryId);
   const now = deps.clock.now();
-  const next = await update(deps, trajectoryId, (current) => {
+  const next = await updateOpenTask(deps, trajectoryId, (current) => {
     if (current.phase !== 'begeleiding') {
       throw new ConflictError(`An early afronding is asked for in begeleiding; this trajectory is in ${current.phase}`);
     }
-    const { openTask, ...rest } = current;
-    return {
-      ...rest,
-      afrondingRequestedOn: toIsoDate(now),
-      closedTasks: openTask ? [...current.closedTasks, closeTask(openTask, { status: 'cancelled' })] : current.closedTasks,
-    };
+    return { trajectory: { ...current, afrondingRequestedOn: today(now) }, cancel: true };
   });
   await deps.store.appendAudit([audit(actor, before.clientId, 'update', 'request early afronding', now)]);
-  if (before.openTask) {
-    await deps.engine.sendTaskFailure(before.openTask.token, 'Trajectory.AfrondingRequested', 'early afronding requested');
-  }
   return next;
 }
 

@@ -5,7 +5,7 @@
  */
 import { ConcurrentUpdateError, WorkflowOutOfSyncError } from '../errors';
 import type { Deps, TaskResult } from '../ports';
-import { addDays, toIsoDate } from '../rules/dates';
+import { addDays, today } from '../rules/dates';
 import { plannedTask, RULES, type PlannedTask } from '../rules/schedule';
 import { taskIdFor } from '../rules/task-id';
 import { executionName, segmentIsOver, waitTimeoutSeconds } from '../rules/workflow-budget';
@@ -43,7 +43,7 @@ async function taskFor(deps: Deps, trajectory: Trajectory, phase: Phase): Promis
   if (phase !== 'overdracht') return plannedTask(phase, trajectory);
   const handover = trajectory.handoverId ? await deps.store.getHandover(trajectory.handoverId) : undefined;
   if (!handover?.deliveredAt) throw new WorkflowOutOfSyncError('The handover has not been delivered');
-  return plannedTask(phase, trajectory, toIsoDate(new Date(handover.deliveredAt)));
+  return plannedTask(phase, trajectory, today(new Date(handover.deliveredAt)));
 }
 
 /** What the phase waits for next, and how long the wait may last within this execution's budget. */
@@ -172,7 +172,7 @@ export async function escalate(deps: Deps, ctx: StepContext): Promise<Plan> {
   const trajectory = await load(deps, ctx.trajectoryId);
   const task = trajectory.openTask;
   const now = deps.clock.now();
-  if (task && !task.escalatedAt && toIsoDate(now) >= addDays(task.dueAt, RULES.escalateAfterDays)) {
+  if (task && !task.escalatedAt && today(now) >= addDays(task.dueAt, RULES.escalateAfterDays)) {
     await deps.store.putNotification({
       notificationId: `${task.taskId}-escalation`,
       kind: 'escalation',
@@ -214,7 +214,7 @@ export async function buildDossier(deps: Deps, ctx: StepContext): Promise<{ hand
     createdAt: now.toISOString(),
     consent: {
       given: true,
-      recordedOn: (afronding?.completedAt ?? now.toISOString()).slice(0, 10),
+      recordedOn: today(afronding?.completedAt ? new Date(afronding.completedAt) : now),
       recordedBy: afronding?.completedBy ?? trajectory.regisseurId,
     },
     dossier: {
@@ -246,25 +246,36 @@ export async function deliverHandover(deps: Deps, ctx: StepContext): Promise<{ h
   if (!handover) throw new WorkflowOutOfSyncError('There is no handover to deliver');
   if (!handover.deliveredAt) {
     await deps.handovers.deliver({ handoverId: handover.handoverId, trajectoryId: handover.trajectoryId });
-    await deps.store.putHandover({ ...handover, deliveredAt: deps.clock.now().toISOString() }, false);
+    const now = deps.clock.now();
+    await deps.store.putHandover({ ...handover, deliveredAt: now.toISOString() }, false);
+    await deps.store.appendAudit([
+      {
+        clientId: handover.clientId,
+        at: now.toISOString(),
+        actorId: 'workflow',
+        actorRole: 'system',
+        action: 'handover',
+        detail: `handover dossier ${handover.handoverId} delivered to the municipality (with consent)`,
+      },
+    ]);
   }
   return { handoverId: handover.handoverId };
 }
 
 /** Finishes the trajectory (idempotent). A trajectory that reaches Close without an outcome was withdrawn. */
 export async function closeTrajectory(deps: Deps, ctx: StepContext): Promise<{ closed: true }> {
-  const today = toIsoDate(deps.clock.now());
+  const closedOn = today(deps.clock.now());
   const closed = await update(deps, ctx.trajectoryId, (t) => {
     const { openTask: _open, ...rest } = t;
     return {
       ...rest,
       phase: 'closed',
       status: 'closed',
-      outcome: t.outcome ?? { successful: false, improvedDomains: [], handedOver: false, reason: 'withdrawn', closedOn: today },
+      outcome: t.outcome ?? { successful: false, improvedDomains: [], handedOver: false, reason: 'withdrawn', closedOn },
       workflow: { ...t.workflow, status: 'done' },
     };
   });
-  if ((await deps.store.getActiveTrajectoryId(closed.clientId)) === closed.trajectoryId) {
+  if ((await deps.store.getActiveLink(closed.clientId))?.trajectoryId === closed.trajectoryId) {
     await deps.store.linkActiveTrajectory(closed.clientId, null, closed.trajectoryId);
   }
   return { closed: true };
@@ -272,7 +283,10 @@ export async function closeTrajectory(deps: Deps, ctx: StepContext): Promise<{ c
 
 /** Marks the workflow failed, so the beheerder sees it and can recover it. */
 export async function recordFailure(deps: Deps, ctx: StepContext & { error: string }): Promise<{ recorded: true }> {
-  await update(deps, ctx.trajectoryId, (t) => ({ ...t, workflow: { ...t.workflow, status: 'failed', error: ctx.error } }));
+  await update(deps, ctx.trajectoryId, (t) => ({
+    ...t,
+    workflow: { status: 'failed', executionName: ctx.executionName, segment: Math.max(t.workflow.segment, ctx.segment), error: ctx.error },
+  }));
   deps.logger.error('trajectory workflow failed', { trajectoryId: ctx.trajectoryId, error: ctx.error });
   return { recorded: true };
 }

@@ -154,6 +154,17 @@ describe('bad input', () => {
     expect(after.phase).toBe('kennismaking');
   });
 
+  it('starts one trajectory when several starts for one client race', async () => {
+    const { body: created } = await beheerder.post('/clients', client);
+    const replies = await Promise.all(
+      Array.from({ length: 8 }, () => beheerder.post('/trajectories', { clientId: created.clientId, regisseurId: 'rita' })),
+    );
+    expect(replies.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(replies.filter((r) => r.status === 409)).toHaveLength(7);
+    const mine = (await beheerder.get('/trajectories')).body.trajectories.filter((t: any) => t.clientId === created.clientId);
+    expect(mine).toHaveLength(1);
+  });
+
   it('refuses a second active trajectory for one client', async () => {
     const { clientId } = await newTrajectory('rita');
     const reply = await beheerder.post('/trajectories', { clientId, regisseurId: 'rob' });

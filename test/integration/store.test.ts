@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../adapters/clock/virtual-clock';
 import { documentClient } from '../../adapters/dynamodb/client';
@@ -116,12 +116,13 @@ describe('trajectories', () => {
   });
 
   it('links a client to one active trajectory at a time', async () => {
-    await store.linkActiveTrajectory('C9', 'T9', null);
-    await expect(store.linkActiveTrajectory('C9', 'T10', null)).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    const at = '2025-01-15T09:00:00.000Z';
+    await store.linkActiveTrajectory('C9', { trajectoryId: 'T9', linkedAt: at }, null);
+    await expect(store.linkActiveTrajectory('C9', { trajectoryId: 'T10', linkedAt: at }, null)).rejects.toBeInstanceOf(ConcurrentUpdateError);
     await expect(store.linkActiveTrajectory('C9', null, 'T10')).rejects.toBeInstanceOf(ConcurrentUpdateError);
     await store.linkActiveTrajectory('C9', null, 'T9');
-    await store.linkActiveTrajectory('C9', 'T10', null);
-    expect(await store.getActiveTrajectoryId('C9')).toBe('T10');
+    await store.linkActiveTrajectory('C9', { trajectoryId: 'T10', linkedAt: at }, null);
+    expect(await store.getActiveLink('C9')).toEqual({ trajectoryId: 'T10', linkedAt: at });
   });
 });
 
@@ -151,6 +152,19 @@ describe('idempotency keys', () => {
     expect(await keys.claim('rita#POST /x', 'k1', 'f1')).toEqual({ fingerprint: 'f1', status: 201, body: { id: 'A' } });
     await expect(keys.claim('rita#POST /x', 'k1', 'other')).rejects.toBeInstanceOf(ValidationError);
     expect(await keys.claim('rob#POST /x', 'k1', 'f1')).toBe('claimed');
+  });
+
+  it('lets a key be claimed again once the request that claimed it has stayed pending past its minute', async () => {
+    const keys = new DynamoIdempotencyStore(doc, TABLE);
+    const now = Math.floor(Date.now() / 1000);
+    await doc.send(
+      new PutCommand({
+        TableName: TABLE,
+        Item: { pk: 'IDEMP#rita#POST /y#k2', sk: 'IDEMP', fingerprint: 'f', state: 'pending', pendingUntil: now - 1, expiresAt: now + 3600 },
+      }),
+    );
+    expect(await keys.claim('rita#POST /y', 'k2', 'f')).toBe('claimed');
+    await expect(keys.claim('rita#POST /y', 'k2', 'f')).rejects.toBeInstanceOf(ConflictError);
   });
 });
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, addMonths, daysBetween, isValidIsoDate, toDate, toIsoDate } from '../../core/rules/dates';
+import { addDays, addMonths, daysBetween, isValidIsoDate, toDate, toIsoDate, today } from '../../core/rules/dates';
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
@@ -160,5 +160,13 @@ describe('isValidIsoDate', () => {
         expect(toIsoDate(toDate(d))).toBe(d);
       }),
     );
+  });
+});
+
+describe('today', () => {
+  it('is the calendar date in the Netherlands, not in UTC', () => {
+    expect(today(new Date('2025-07-14T23:30:00.000Z'))).toBe('2025-07-15'); // 01:30 summer time
+    expect(today(new Date('2025-01-14T22:59:00.000Z'))).toBe('2025-01-14'); // 23:59 winter time
+    expect(today(new Date('2025-01-14T23:00:00.000Z'))).toBe('2025-01-15');
   });
 });

@@ -57,14 +57,17 @@ async function startTrajectory(): Promise<TrajectoryDriver> {
   return new TrajectoryDriver(beheerder, regisseur, trajectory.body.trajectoryId);
 }
 
-/** Runs the trajectory up to and including the AFRONDING task, which it returns open. */
-async function runToAfronding(driver: TrajectoryDriver): Promise<{ seen: OpenTask[]; afronding: OpenTask }> {
+/** Runs the trajectory until the AFRONDING task (or the task `stop` picks) is open, and returns it. */
+async function runToAfronding(
+  driver: TrajectoryDriver,
+  stop: (task: OpenTask) => boolean = (task) => task.type === 'AFRONDING',
+): Promise<{ seen: OpenTask[]; afronding: OpenTask }> {
   const seen: OpenTask[] = [];
   let previous: string | undefined;
   for (;;) {
     const task = await driver.nextTask(previous);
     seen.push(task);
-    if (task.type === 'AFRONDING') return { seen, afronding: task };
+    if (stop(task)) return { seen, afronding: task };
     await driver.advanceTo(task.dueAt);
     const held = task.dueAt;
     if (task.type === 'KENNISMAKING') await driver.complete(task, { heldOn: held, location: 'home' });
@@ -256,5 +259,19 @@ describe('when tasks slip or the afronding comes early', () => {
     // successor execution that planned with the new interval.
     expect((await beheerder.get('/notifications')).body.notifications).toEqual([]);
     expect((await driver.view()).workflow.executions.map((e: { status: string }) => e.status)).toEqual(['SUCCEEDED', 'RUNNING']);
+  });
+
+  it('goes to the afronding when a longer interval would put the open contact past it', async () => {
+    const driver = await startTrajectory();
+    const { afronding: contact } = await runToAfronding(driver, (task) => task.dueAt === '2028-06-15');
+    expect(contact.type).toBe('CONTACT');
+
+    const changed = await regisseur.patch(`/trajectories/${driver.trajectoryId}`, { intervalMonths: 12 });
+    expect(changed.status).toBe(200);
+    const afronding = await driver.nextTask(contact.taskId);
+    expect(afronding).toMatchObject({ type: 'AFRONDING', dueAt: AFRONDING });
+    const view = await driver.view();
+    expect(view.workflow.status).toBe('running');
+    expect(view.tasks.at(-2)).toMatchObject({ taskId: contact.taskId, status: 'cancelled' });
   });
 });
