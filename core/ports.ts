@@ -12,10 +12,10 @@ export interface IdGenerator {
   next(): string;
 }
 
-/** A client's one active trajectory, and when the link was made. */
-export interface ActiveLink {
-  trajectoryId: string;
-  linkedAt: string;
+/** A unique claim (a client's one active trajectory, a BSN): who holds it, since when. */
+export interface Claim {
+  ownerId: string;
+  claimedAt: string;
 }
 
 export interface Store {
@@ -23,11 +23,11 @@ export interface Store {
   getClient(clientId: string): Promise<Client | undefined>;
   listClients(): Promise<Client[]>;
   /**
-   * Links a client to its one active trajectory, conditional on the link being `expected`
-   * (null: no link). A failed condition throws ConcurrentUpdateError.
+   * Sets (or with null, releases) the unique claim `name`, conditional on its current owner being
+   * `expectedOwner` (null: unclaimed). A failed condition throws ConcurrentUpdateError.
    */
-  linkActiveTrajectory(clientId: string, link: ActiveLink | null, expected: string | null): Promise<void>;
-  getActiveLink(clientId: string): Promise<ActiveLink | undefined>;
+  setClaim(name: string, claim: Claim | null, expectedOwner: string | null): Promise<void>;
+  getClaim(name: string): Promise<Claim | undefined>;
 
   /**
    * Writes the trajectory aggregate (its open task and records included) in one conditional

@@ -2,7 +2,7 @@
  * The Store port on DynamoDB (one table, see table.ts). Every write that can race is
  * conditional; a failed condition becomes ConcurrentUpdateError.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   DeleteCommand,
   GetCommand,
@@ -11,7 +11,7 @@ import {
   type PutCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from '../../core/errors';
-import type { ActiveLink, Store } from '../../core/ports';
+import type { Claim, Store } from '../../core/ports';
 import type { AuditEntry, Client, Handover, Notification, Phase, Task, Trajectory } from '../../core/schemas';
 import { entity, isConditionFailure, queryAll } from './client';
 import { INDEX } from './table';
@@ -37,25 +37,31 @@ export class DynamoStore implements Store {
     return this.listKind<Client>('CLIENT');
   }
 
-  async linkActiveTrajectory(clientId: string, link: ActiveLink | null, expected: string | null): Promise<void> {
-    const key = { pk: `CLIENT#${clientId}`, sk: 'ACTIVE' };
+  /** Claims are keyed by a hash of their name: a claim on a BSN keeps the BSN out of the key. */
+  async setClaim(name: string, claim: Claim | null, expectedOwner: string | null): Promise<void> {
+    const key = this.claimKey(name);
     const condition =
-      expected === null
+      expectedOwner === null
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
-        : { ConditionExpression: 'trajectoryId = :expected', ExpressionAttributeValues: { ':expected': expected } };
+        : { ConditionExpression: 'ownerId = :expected', ExpressionAttributeValues: { ':expected': expectedOwner } };
     try {
-      if (link === null) {
+      if (claim === null) {
         await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: key, ...condition }));
       } else {
-        await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...key, ...link }, ...condition }));
+        await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...key, ...claim }, ...condition }));
       }
     } catch (error) {
-      throw this.conflict(error, 'The client is linked to another trajectory');
+      throw this.conflict(error, 'The claim is held by another');
     }
   }
 
-  getActiveLink(clientId: string): Promise<ActiveLink | undefined> {
-    return this.get<ActiveLink>(`CLIENT#${clientId}`, 'ACTIVE');
+  getClaim(name: string): Promise<Claim | undefined> {
+    const key = this.claimKey(name);
+    return this.get<Claim>(key.pk, key.sk);
+  }
+
+  private claimKey(name: string) {
+    return { pk: `CLAIM#${createHash('sha256').update(name).digest('hex')}`, sk: 'CLAIM' };
   }
 
   async saveTrajectory(trajectory: Trajectory, expectedVersion: number | null): Promise<void> {

@@ -6,7 +6,7 @@
  *
  * Item layout (single-table design; the trajectory is one aggregate, written atomically):
  *   CLIENT#id       / CLIENT        client (personal data)
- *   CLIENT#id       / ACTIVE        link to the client's one active trajectory
+ *   CLAIM#sha256    / CLAIM         a unique claim: a client's one active trajectory, a BSN
  *   TRAJ#id         / TRAJ          trajectory with its open task, tasks, contacts, ZRM rounds, POP
  *   HANDOVER#id     / HANDOVER      handover dossier for the municipality
  *   NOTIFY#id       / NOTIFY        notification (escalation)

@@ -5,6 +5,7 @@ import { today } from '../rules/dates';
 import { ValidationError } from '../errors';
 import type { Actor, Client, NewClient } from '../schemas';
 import { audit, requireRole } from './access';
+import { bsnClaim, takeClaim } from './claims';
 
 export async function registerClient(deps: Deps, actor: Actor, input: NewClient): Promise<Client> {
   requireRole(actor, 'beheerder');
@@ -32,6 +33,15 @@ export async function registerClient(deps: Deps, actor: Actor, input: NewClient)
     createdAt: now.toISOString(),
     createdBy: actor.userId,
   };
+  if (client.bsn) {
+    await takeClaim(
+      deps,
+      bsnClaim(client.bsn),
+      client.clientId,
+      async (id) => (await deps.store.getClient(id)) !== undefined,
+      'A client with this BSN is already registered',
+    );
+  }
   await deps.store.createClient(client);
   await deps.store.appendAudit([audit(actor, client.clientId, 'create', 'register client', now)]);
   return client;

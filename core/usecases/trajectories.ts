@@ -1,10 +1,11 @@
 import { ConcurrentUpdateError, ConflictError, NotFoundError, ValidationError } from '../errors';
-import type { ActiveLink, Deps, ExecutionSummary } from '../ports';
+import type { Deps, ExecutionSummary } from '../ports';
 import { today } from '../rules/dates';
 import { afrondingDue, plannedTask } from '../rules/schedule';
 import { executionName } from '../rules/workflow-budget';
 import type { Actor, Phase, Trajectory } from '../schemas';
 import { assertCanSeeTrajectory, audit, requireRole } from './access';
+import { activeTrajectoryClaim, takeClaim } from './claims';
 import { closeTask } from './tasks';
 
 export interface StartTrajectoryInput {
@@ -25,16 +26,13 @@ export async function startTrajectory(deps: Deps, actor: Actor, input: StartTraj
   }
   const now = deps.clock.now();
   const trajectoryId = deps.ids.next();
-  const link = await deps.store.getActiveLink(client.clientId);
-  if (link && !(await isAbandonedStart(deps, link, now))) {
-    throw new ConflictError('This client already has an active trajectory');
-  }
-  try {
-    await deps.store.linkActiveTrajectory(client.clientId, { trajectoryId, linkedAt: now.toISOString() }, link?.trajectoryId ?? null);
-  } catch (error) {
-    if (error instanceof ConcurrentUpdateError) throw new ConflictError('This client already has an active trajectory');
-    throw error;
-  }
+  await takeClaim(
+    deps,
+    activeTrajectoryClaim(client.clientId),
+    trajectoryId,
+    async (id) => (await deps.store.getTrajectory(id)) !== undefined,
+    'This client already has an active trajectory',
+  );
   const trajectory: Trajectory = {
     trajectoryId,
     clientId: client.clientId,
@@ -56,14 +54,6 @@ export async function startTrajectory(deps: Deps, actor: Actor, input: StartTraj
   await deps.store.saveTrajectory(trajectory, null);
   await deps.store.appendAudit([audit(actor, client.clientId, 'create', `start trajectory ${trajectoryId}`, now)]);
   return startWorkflow(deps, trajectory, 'kennismaking', 0);
-}
-
-/** A start is written link first, trajectory second: a link older than a minute without its trajectory was a start interrupted halfway. */
-const START_GRACE_MS = 60_000;
-
-async function isAbandonedStart(deps: Deps, link: ActiveLink, now: Date): Promise<boolean> {
-  if (now.getTime() - new Date(link.linkedAt).getTime() < START_GRACE_MS) return false;
-  return (await deps.store.getTrajectory(link.trajectoryId)) === undefined;
 }
 
 /** Starts the trajectory's execution; a failure to start is recorded for the beheerder, who can recover it. */

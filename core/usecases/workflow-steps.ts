@@ -10,6 +10,7 @@ import { plannedTask, RULES, type PlannedTask } from '../rules/schedule';
 import { taskIdFor } from '../rules/task-id';
 import { executionName, segmentIsOver, waitTimeoutSeconds } from '../rules/workflow-budget';
 import type { Handover, Phase, Task, TaskType, Trajectory } from '../schemas';
+import { activeTrajectoryClaim, releaseClaim } from './claims';
 import { update } from './trajectories';
 
 export interface StepContext {
@@ -275,9 +276,7 @@ export async function closeTrajectory(deps: Deps, ctx: StepContext): Promise<{ c
       workflow: { ...t.workflow, status: 'done' },
     };
   });
-  if ((await deps.store.getActiveLink(closed.clientId))?.trajectoryId === closed.trajectoryId) {
-    await deps.store.linkActiveTrajectory(closed.clientId, null, closed.trajectoryId);
-  }
+  await releaseClaim(deps, activeTrajectoryClaim(closed.clientId), closed.trajectoryId);
   return { closed: true };
 }
 

@@ -208,6 +208,14 @@ describe('repeated and concurrent requests', () => {
     expect(next.dueAt).toBe('2025-02-15');
   });
 
+  it('registers one client per BSN, also when registrations race', async () => {
+    const before = (await beheerder.get('/clients')).body.clients.length;
+    const replies = await Promise.all(Array.from({ length: 5 }, () => beheerder.post('/clients', { ...client, bsn: '111222333' })));
+    expect(replies.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    expect(replies.find((r) => r.status === 409)?.body.detail).toMatch(/BSN/);
+    expect((await beheerder.get('/clients')).body.clients.length).toBe(before + 1);
+  });
+
   it('registers a client once per Idempotency-Key', async () => {
     const before = (await beheerder.get('/clients')).body.clients.length;
     const a = await beheerder.post('/clients', client, { 'idempotency-key': 'register-yusuf-0001' });

@@ -115,14 +115,14 @@ describe('trajectories', () => {
     expect((await store.listTrajectories({ phase: 'afronding' })).map((t) => t.trajectoryId)).toEqual(['T1']);
   });
 
-  it('links a client to one active trajectory at a time', async () => {
+  it('holds a unique claim for one owner at a time', async () => {
     const at = '2025-01-15T09:00:00.000Z';
-    await store.linkActiveTrajectory('C9', { trajectoryId: 'T9', linkedAt: at }, null);
-    await expect(store.linkActiveTrajectory('C9', { trajectoryId: 'T10', linkedAt: at }, null)).rejects.toBeInstanceOf(ConcurrentUpdateError);
-    await expect(store.linkActiveTrajectory('C9', null, 'T10')).rejects.toBeInstanceOf(ConcurrentUpdateError);
-    await store.linkActiveTrajectory('C9', null, 'T9');
-    await store.linkActiveTrajectory('C9', { trajectoryId: 'T10', linkedAt: at }, null);
-    expect(await store.getActiveLink('C9')).toEqual({ trajectoryId: 'T10', linkedAt: at });
+    await store.setClaim('active-trajectory#C9', { ownerId: 'T9', claimedAt: at }, null);
+    await expect(store.setClaim('active-trajectory#C9', { ownerId: 'T10', claimedAt: at }, null)).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    await expect(store.setClaim('active-trajectory#C9', null, 'T10')).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    await store.setClaim('active-trajectory#C9', null, 'T9');
+    await store.setClaim('active-trajectory#C9', { ownerId: 'T10', claimedAt: at }, null);
+    expect(await store.getClaim('active-trajectory#C9')).toEqual({ ownerId: 'T10', claimedAt: at });
   });
 });
 
