@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,7 +11,7 @@ import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import type { LogSettings } from './constructs/log-group';
 import { Mail } from './constructs/mail';
 import { MunicipalityWebhook } from './constructs/municipality-webhook';
-import { functionEntry, ProjectFunction, type ProjectFunctionProps, type TableAccess } from './constructs/project-function';
+import { ProjectFunction, type ProjectFunctionProps, type TableAccess } from './constructs/project-function';
 import { TickSchedule } from './constructs/tick-schedule';
 import { Workflow, type WorkflowFunctionName } from './constructs/workflow';
 
@@ -53,11 +52,8 @@ const TICK_FUNCTION: FunctionSettings = {
   table: 'read',
 };
 
-/** Whether functions/tick.ts exists yet; the schedule is wired once it does. */
-export const tickFunctionExists = (): boolean => existsSync(functionEntry('tick'));
-
 /** The entry points deployed as Lambda functions (functions/<name>.ts). */
-export const deployedFunctionNames = (): string[] => [...Object.keys(FUNCTIONS), ...(tickFunctionExists() ? ['tick'] : [])];
+export const deployedFunctionNames = (): string[] => [...Object.keys(FUNCTIONS), 'tick'];
 
 /**
  * Everything that can be replaced by a redeploy: functions, API, state
@@ -112,15 +108,12 @@ export class StatelessStack extends Stack {
       throttle: { rateLimit: 50, burstLimit: 100 },
     });
 
-    const deadLetterQueues: DeadLetterQueue[] = [];
-    if (tickFunctionExists()) {
-      const failedTicks = new DeadLetterQueue(this, 'FailedTicks', { key, purpose: 'scheduler ticks that failed after retries' });
-      const undeliveredTicks = new DeadLetterQueue(this, 'UndeliveredTicks', { key, purpose: 'scheduler ticks EventBridge Scheduler could not deliver' });
-      const tick = addFunction('tick', TICK_FUNCTION, failedTicks);
-      mail.bindSender(tick);
-      new TickSchedule(this, 'TickSchedule', { tick, deadLetterQueue: undeliveredTicks });
-      deadLetterQueues.push(failedTicks, undeliveredTicks);
-    }
+    const failedTicks = new DeadLetterQueue(this, 'FailedTicks', { key, purpose: 'scheduler ticks that failed after retries' });
+    const undeliveredTicks = new DeadLetterQueue(this, 'UndeliveredTicks', { key, purpose: 'scheduler ticks EventBridge Scheduler could not deliver' });
+    const tick = addFunction('tick', TICK_FUNCTION, failedTicks);
+    mail.bindSender(tick);
+    new TickSchedule(this, 'TickSchedule', { tick, deadLetterQueue: undeliveredTicks });
+    const deadLetterQueues: DeadLetterQueue[] = [failedTicks, undeliveredTicks];
 
     this.alarms = new Alarms(this, 'Alarms', {
       key,

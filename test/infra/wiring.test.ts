@@ -7,7 +7,6 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PUBLIC_ROUTE } from '../../infra/constructs/api';
 import { WORKFLOW_FUNCTIONS } from '../../infra/constructs/workflow';
-import { tickFunctionExists } from '../../infra/stateless-stack';
 import { functionNameOf, type Resource, type Synthesised, synthesise } from './synth';
 
 let built: Synthesised;
@@ -27,7 +26,7 @@ const ref = (construct: { node: { defaultChild?: unknown } }) => ({
 
 describe('functions', () => {
   it('deploys the API, the seven task handlers (and the tick once functions/tick.ts exists)', () => {
-    const expected = ['api', ...new Set(Object.values(WORKFLOW_FUNCTIONS)), ...(tickFunctionExists() ? ['tick'] : [])];
+    const expected = ['api', ...new Set(Object.values(WORKFLOW_FUNCTIONS)), 'tick'];
     expect(Object.keys(functions).sort()).toEqual(expected.sort());
   });
 
@@ -102,12 +101,7 @@ describe('functions', () => {
     expect(new Set(permissions)).toEqual(new Set(['apigateway.amazonaws.com']));
   });
 
-  it('wires the 15-minute tick with retries and a dead-letter queue once functions/tick.ts exists', () => {
-    const schedules = built.statelessTemplate.findResources('AWS::Scheduler::Schedule');
-    if (!tickFunctionExists()) {
-      expect(schedules).toEqual({});
-      return;
-    }
+  it('wires the 15-minute tick with retries and a dead-letter queue', () => {
     built.statelessTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(15 minutes)',
       Target: Match.objectLike({
