@@ -92,13 +92,13 @@ export function createApi(deps: Deps, verify: TokenVerifier, local?: LocalContro
     const idemScope = `${actor.userId}#${scope}`;
     const fingerprint = createHash('sha256').update(JSON.stringify(input ?? null)).digest('hex');
     const claimed = await deps.idempotency.claim(idemScope, key, fingerprint);
-    if (claimed !== 'claimed') return { status: claimed.status as Reply['status'], body: claimed.body, replayed: true };
+    if ('replay' in claimed) return { status: claimed.replay.status as Reply['status'], body: claimed.replay.body, replayed: true };
     try {
       const out = await run();
-      await deps.idempotency.complete(idemScope, key, { fingerprint, status: out.status, body: out.body });
+      await deps.idempotency.complete(idemScope, key, claimed.claimId, { fingerprint, status: out.status, body: out.body });
       return out;
     } catch (error) {
-      await deps.idempotency.release(idemScope, key);
+      await deps.idempotency.release(idemScope, key, claimed.claimId);
       throw error;
     }
   }

@@ -53,6 +53,11 @@ export class WorkflowOutOfSyncError extends DomainError {
   override name = 'Trajectory.OutOfSync';
 }
 
+/** The schedule now asks for the afronding where the workflow expected a contact: the wait goes to the afronding. */
+export class AfrondingRequestedError extends DomainError {
+  override name = 'Trajectory.AfrondingRequested';
+}
+
 /** Thrown by the handover channel; the state machine retries it with backoff. */
 export class DeliveryFailedError extends DomainError {
   override name = 'Handover.DeliveryFailed';

@@ -61,10 +61,16 @@ export interface IdempotentResponse {
 }
 
 export interface IdempotencyStore {
-  /** Claims the key; returns the stored response when it was claimed before (undefined while in progress is an error). */
-  claim(scope: string, key: string, fingerprint: string): Promise<IdempotentResponse | 'claimed'>;
-  complete(scope: string, key: string, response: IdempotentResponse): Promise<void>;
-  release(scope: string, key: string): Promise<void>;
+  /**
+   * Claims the key for one run (its claim id), or returns the stored answer of the run that
+   * completed it. A key still claimed by a live run is a ConflictError; reused with another
+   * request, a ValidationError.
+   */
+  claim(scope: string, key: string, fingerprint: string): Promise<{ claimId: string } | { replay: IdempotentResponse }>;
+  /** Stores the answer, if this run still holds the claim. */
+  complete(scope: string, key: string, claimId: string, response: IdempotentResponse): Promise<void>;
+  /** Frees the key for a retry, if this run still holds the claim. */
+  release(scope: string, key: string, claimId: string): Promise<void>;
 }
 
 export interface ExecutionSummary {

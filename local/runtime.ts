@@ -138,10 +138,15 @@ export async function startRuntime(env: Record<string, string | undefined> = pro
 async function resumeAfterRestart(deps: Deps, engine: LocalWorkflowEngine): Promise<number> {
   let resumed = 0;
   for (const trajectory of await deps.store.listTrajectories({})) {
-    await engine.markOrphansAborted(trajectory.trajectoryId);
-    if (trajectory.workflow.status === 'running') {
-      await resumeTrajectory(deps, trajectory.trajectoryId);
-      resumed++;
+    try {
+      await engine.markOrphansAborted(trajectory.trajectoryId);
+      if (trajectory.workflow.status === 'running') {
+        await resumeTrajectory(deps, trajectory.trajectoryId);
+        resumed++;
+      }
+    } catch (error) {
+      // One trajectory that cannot resume must not keep the others (or the API) down; the beheerder can recover it.
+      deps.logger.error('could not resume a trajectory after restart', { trajectoryId: trajectory.trajectoryId, error: String(error) });
     }
   }
   return resumed;

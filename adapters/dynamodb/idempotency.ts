@@ -4,6 +4,7 @@
  * died stays `pending` for a minute at most, then the key may be claimed again. Entries expire
  * after a day (the table's TTL attribute `expiresAt`; checked here too, as dynalite has no TTL).
  */
+import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, ValidationError } from '../../core/errors';
 import type { IdempotencyStore, IdempotentResponse } from '../../core/ports';
@@ -19,20 +20,21 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
     private readonly tableName: string,
   ) {}
 
-  async claim(scope: string, key: string, fingerprint: string): Promise<IdempotentResponse | 'claimed'> {
+  async claim(scope: string, key: string, fingerprint: string): Promise<{ claimId: string } | { replay: IdempotentResponse }> {
     const Key = this.key(scope, key);
     const now = nowSeconds();
+    const claimId = randomUUID();
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...Key, fingerprint, state: 'pending', pendingUntil: now + PENDING_SECONDS, expiresAt: now + DAY_SECONDS },
+          Item: { ...Key, fingerprint, claimId, state: 'pending', pendingUntil: now + PENDING_SECONDS, expiresAt: now + DAY_SECONDS },
           ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR (#state = :pending AND pendingUntil < :now)',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: { ':now': now, ':pending': 'pending' },
         }),
       );
-      return 'claimed';
+      return { claimId };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
@@ -43,25 +45,38 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
       ]);
     }
     if (stored.state !== 'done') throw new ConflictError('A request with this Idempotency-Key is still in progress');
-    return { fingerprint, status: stored.status as number, body: stored.body };
+    return { replay: { fingerprint, status: stored.status as number, body: stored.body } };
   }
 
-  async complete(scope: string, key: string, response: IdempotentResponse): Promise<void> {
-    await this.doc.send(
+  async complete(scope: string, key: string, claimId: string, response: IdempotentResponse): Promise<void> {
+    await this.ifStillClaimed(
       new PutCommand({
         TableName: this.tableName,
-        Item: {
-          ...this.key(scope, key),
-          ...response,
-          state: 'done',
-          expiresAt: nowSeconds() + DAY_SECONDS,
-        },
+        Item: { ...this.key(scope, key), ...response, claimId, state: 'done', expiresAt: nowSeconds() + DAY_SECONDS },
+        ConditionExpression: 'claimId = :claimId',
+        ExpressionAttributeValues: { ':claimId': claimId },
       }),
     );
   }
 
-  async release(scope: string, key: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: this.key(scope, key) }));
+  async release(scope: string, key: string, claimId: string): Promise<void> {
+    await this.ifStillClaimed(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: this.key(scope, key),
+        ConditionExpression: 'claimId = :claimId',
+        ExpressionAttributeValues: { ':claimId': claimId },
+      }),
+    );
+  }
+
+  /** A run that outlived its claim (taken over after a minute) leaves the newer run's claim alone. */
+  private async ifStillClaimed(command: PutCommand | DeleteCommand): Promise<void> {
+    try {
+      await this.doc.send(command as PutCommand);
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   private key(scope: string, key: string) {

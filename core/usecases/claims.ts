@@ -1,7 +1,8 @@
 /**
  * Unique claims, written before what they guard (a client's active trajectory, a BSN). A claim
- * whose owner was never written (a request interrupted halfway) is taken over after a minute;
- * a fresh one is honoured, so two requests at once make one owner.
+ * whose owner no longer holds it (never written after an interrupted request, or a trajectory
+ * closed before its workflow released the claim) is taken over once it is a minute old; a fresh
+ * one is honoured, so two requests at once make one owner.
  */
 import { ConcurrentUpdateError, ConflictError } from '../errors';
 import type { Deps } from '../ports';
@@ -16,14 +17,14 @@ export async function takeClaim(
   deps: Deps,
   name: string,
   ownerId: string,
-  ownerExists: (ownerId: string) => Promise<boolean>,
+  ownerHolds: (ownerId: string) => Promise<boolean>,
   taken: string,
 ): Promise<void> {
   const now = deps.clock.now();
   const held = await deps.store.getClaim(name);
   if (held) {
     const fresh = now.getTime() - new Date(held.claimedAt).getTime() < ABANDONED_AFTER_MS;
-    if (fresh || (await ownerExists(held.ownerId))) throw new ConflictError(taken);
+    if (fresh || (await ownerHolds(held.ownerId))) throw new ConflictError(taken);
   }
   try {
     await deps.store.setClaim(name, { ownerId, claimedAt: now.toISOString() }, held?.ownerId ?? null);

@@ -3,7 +3,7 @@ import type { Deps } from '../ports';
 import { today } from '../rules/dates';
 import type { Actor, Handover } from '../schemas';
 import { audit, requireRole } from './access';
-import { closeTask, resolveWait } from './tasks';
+import { auditAfterCommit, closeTask, resolveWait } from './tasks';
 import { update } from './trajectories';
 
 /** The municipality's inbox: delivered handovers, each given with the client's consent. Reading is audited. */
@@ -59,9 +59,10 @@ export async function acknowledgeHandover(deps: Deps, actor: Actor, handoverId: 
       closedTasks: [...t.closedTasks, closeTask(task, { status: 'completed', completedAt: now.toISOString(), completedBy: actor.userId, result })],
     };
   });
+  // The trajectory's write is the commit point: the workflow is told at once, then the handover is stamped.
+  if (token) await resolveWait(deps, token, { taskId, type: 'ACKNOWLEDGE' });
   const acknowledged: Handover = { ...handover, acknowledgedAt: now.toISOString(), acknowledgedBy: actor.userId };
   await deps.store.putHandover(acknowledged, false);
-  await deps.store.appendAudit([audit(actor, trajectory.clientId, 'handover', `acknowledge handover ${handoverId}`, now)]);
-  if (token) await resolveWait(deps, token, { taskId, type: 'ACKNOWLEDGE' });
+  await auditAfterCommit(deps, audit(actor, trajectory.clientId, 'handover', `acknowledge handover ${handoverId}`, now));
   return acknowledged;
 }

@@ -6,6 +6,7 @@ import { phaseAfter } from '../rules/schedule';
 import {
   COMPLETION_SCHEMAS,
   type Actor,
+  type AuditEntry,
   type Client,
   type Completion,
   type Contact,
@@ -91,11 +92,25 @@ export async function completeTask(deps: Deps, actor: Actor, taskId: string, bod
     }
     throw error;
   }
-  await deps.store.appendAudit([
-    audit(actor, trajectory.clientId, 'update', `complete ${task.type} task ${task.taskId}`, deps.clock.now()),
-  ]);
   await resolveWait(deps, task.token, result);
+  await auditAfterCommit(deps, audit(actor, trajectory.clientId, 'update', `complete ${task.type} task ${task.taskId}`, deps.clock.now()));
   return result;
+}
+
+/**
+ * Writes the audit entry of a change already stored and told to the workflow: a failure here
+ * must not turn a done change into an error the user retries, so it is logged (IDs only).
+ */
+export async function auditAfterCommit(deps: Deps, entry: AuditEntry): Promise<void> {
+  try {
+    await deps.store.appendAudit([entry]);
+  } catch (error) {
+    deps.logger.error('audit entry not written', {
+      clientId: entry.clientId,
+      action: entry.action,
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+  }
 }
 
 /**
@@ -112,6 +127,21 @@ export async function resolveWait(deps: Deps, token: string, result: TaskResult)
     deps.logger.error('could not tell the workflow; it resumes at the wait timeout', {
       taskId: result.taskId,
       error: error instanceof Error ? error.name : 'unknown',
+    });
+  }
+}
+
+/** Sends a waiting execution elsewhere (to the afronding, or to plan again); like resolveWait, it never fails the request. */
+export async function redirectWait(
+  deps: Deps,
+  token: string,
+  error: 'Trajectory.AfrondingRequested' | 'Trajectory.Replan',
+): Promise<void> {
+  try {
+    await deps.engine.sendTaskFailure(token, error, 'the trajectory changed');
+  } catch (failure) {
+    deps.logger.error('could not redirect the workflow; it resumes at the wait timeout', {
+      error: failure instanceof Error ? failure.name : 'unknown',
     });
   }
 }

@@ -5,8 +5,8 @@ import { afrondingDue, plannedTask } from '../rules/schedule';
 import { executionName } from '../rules/workflow-budget';
 import type { Actor, Phase, Trajectory } from '../schemas';
 import { assertCanSeeTrajectory, audit, requireRole } from './access';
-import { activeTrajectoryClaim, takeClaim } from './claims';
-import { closeTask } from './tasks';
+import { activeTrajectoryClaim, releaseClaim, takeClaim } from './claims';
+import { closeTask, redirectWait } from './tasks';
 
 export interface StartTrajectoryInput {
   clientId: string;
@@ -30,7 +30,7 @@ export async function startTrajectory(deps: Deps, actor: Actor, input: StartTraj
     deps,
     activeTrajectoryClaim(client.clientId),
     trajectoryId,
-    async (id) => (await deps.store.getTrajectory(id)) !== undefined,
+    async (id) => (await deps.store.getTrajectory(id))?.status === 'active',
     'This client already has an active trajectory',
   );
   const trajectory: Trajectory = {
@@ -51,7 +51,12 @@ export async function startTrajectory(deps: Deps, actor: Actor, input: StartTraj
     createdBy: actor.userId,
     version: 1,
   };
-  await deps.store.saveTrajectory(trajectory, null);
+  try {
+    await deps.store.saveTrajectory(trajectory, null);
+  } catch (error) {
+    await releaseClaim(deps, activeTrajectoryClaim(client.clientId), trajectoryId);
+    throw error;
+  }
   await deps.store.appendAudit([audit(actor, client.clientId, 'create', `start trajectory ${trajectoryId}`, now)]);
   return startWorkflow(deps, trajectory, 'kennismaking', 0);
 }
@@ -142,8 +147,10 @@ export async function changeInterval(
     if (open?.type !== 'CONTACT') return { trajectory: changed };
     const planned = plannedTask('begeleiding', changed);
     // With a longer interval the next contact may fall on or after the afronding: the afronding comes next.
-    if (planned.type !== 'CONTACT') return { trajectory: changed, cancel: true };
-    return { trajectory: { ...changed, openTask: { ...open, dueAt: planned.dueAt, zrmDue: planned.zrmDue } } };
+    if (planned.type !== 'CONTACT') return { trajectory: changed, redirect: 'afronding' };
+    if (planned.dueAt === open.dueAt) return { trajectory: changed };
+    // The waiting execution plans again, so its timeout (and escalation) follows the new due date.
+    return { trajectory: { ...changed, openTask: { ...open, dueAt: planned.dueAt, zrmDue: planned.zrmDue } }, redirect: 'replan' };
   });
   await deps.store.appendAudit([
     audit(actor, before.clientId, 'update', `contact interval ${intervalMonths ?? 'default'}`, deps.clock.now()),
@@ -152,26 +159,29 @@ export async function changeInterval(
 }
 
 /**
- * Changes a trajectory and, where the change says so, cancels its open task in the same write;
- * the execution waiting on that task (its token as written, not as first read) is then sent to
- * the afronding.
+ * Changes a trajectory and tells the execution waiting on its open task (by the token as
+ * written, not as first read): to the afronding, cancelling the task in the same write, or to
+ * plan again with the task kept.
  */
 async function updateOpenTask(
   deps: Deps,
   trajectoryId: string,
-  change: (current: Trajectory) => { trajectory: Trajectory; cancel?: boolean },
+  change: (current: Trajectory) => { trajectory: Trajectory; redirect?: 'afronding' | 'replan' },
 ): Promise<Trajectory> {
-  let cancelledToken: string | undefined;
+  let signal: { token: string; error: 'Trajectory.AfrondingRequested' | 'Trajectory.Replan' } | undefined;
   const next = await update(deps, trajectoryId, (current) => {
-    const { trajectory, cancel } = change(current);
+    const { trajectory, redirect } = change(current);
     const { openTask, ...rest } = trajectory;
-    cancelledToken = cancel ? openTask?.token : undefined;
-    if (!cancel || !openTask) return trajectory;
+    signal = undefined;
+    if (!redirect || !openTask) return trajectory;
+    if (redirect === 'replan') {
+      signal = { token: openTask.token, error: 'Trajectory.Replan' };
+      return trajectory;
+    }
+    signal = { token: openTask.token, error: 'Trajectory.AfrondingRequested' };
     return { ...rest, closedTasks: [...trajectory.closedTasks, closeTask(openTask, { status: 'cancelled' })] };
   });
-  if (cancelledToken) {
-    await deps.engine.sendTaskFailure(cancelledToken, 'Trajectory.AfrondingRequested', 'the afronding comes next');
-  }
+  if (signal) await redirectWait(deps, signal.token, signal.error);
   return next;
 }
 
@@ -184,7 +194,7 @@ export async function requestAfronding(deps: Deps, actor: Actor, trajectoryId: s
     if (current.phase !== 'begeleiding') {
       throw new ConflictError(`An early afronding is asked for in begeleiding; this trajectory is in ${current.phase}`);
     }
-    return { trajectory: { ...current, afrondingRequestedOn: today(now) }, cancel: true };
+    return { trajectory: { ...current, afrondingRequestedOn: today(now) }, redirect: 'afronding' };
   });
   await deps.store.appendAudit([audit(actor, before.clientId, 'update', 'request early afronding', now)]);
   return next;

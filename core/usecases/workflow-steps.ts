@@ -3,7 +3,7 @@
  * fields only; every fact is read from and written to the store. Each step is idempotent, so a
  * retried or re-entered step has one effect.
  */
-import { ConcurrentUpdateError, WorkflowOutOfSyncError } from '../errors';
+import { AfrondingRequestedError, ConcurrentUpdateError, WorkflowOutOfSyncError } from '../errors';
 import type { Deps, TaskResult } from '../ports';
 import { addDays, today } from '../rules/dates';
 import { plannedTask, RULES, type PlannedTask } from '../rules/schedule';
@@ -133,6 +133,10 @@ function decideOpen(
       return { taskId: done.taskId, resolvedWith: done.result };
     }
   }
+  if (planned.type === 'AFRONDING' && ctx.taskType === 'CONTACT') {
+    // The afronding was asked for (or came closer) while this contact was being planned.
+    throw new AfrondingRequestedError('The schedule now asks for the afronding');
+  }
   if (planned.type !== ctx.taskType) {
     throw new WorkflowOutOfSyncError(`The schedule asks for ${planned.type}, the workflow for ${ctx.taskType}`);
   }
@@ -248,7 +252,7 @@ export async function deliverHandover(deps: Deps, ctx: StepContext): Promise<{ h
   if (!handover.deliveredAt) {
     await deps.handovers.deliver({ handoverId: handover.handoverId, trajectoryId: handover.trajectoryId });
     const now = deps.clock.now();
-    await deps.store.putHandover({ ...handover, deliveredAt: now.toISOString() }, false);
+    // Audited before it is marked delivered: a retry may log it twice, never not at all.
     await deps.store.appendAudit([
       {
         clientId: handover.clientId,
@@ -259,6 +263,7 @@ export async function deliverHandover(deps: Deps, ctx: StepContext): Promise<{ h
         detail: `handover dossier ${handover.handoverId} delivered to the municipality (with consent)`,
       },
     ]);
+    await deps.store.putHandover({ ...handover, deliveredAt: now.toISOString() }, false);
   }
   return { handoverId: handover.handoverId };
 }

@@ -15,7 +15,9 @@ import { DynamoIdempotencyStore } from '../../adapters/dynamodb/idempotency';
 import { DynamoStore } from '../../adapters/dynamodb/store';
 import { tableDefinition } from '../../adapters/dynamodb/table';
 import { ConcurrentUpdateError, ConflictError, ValidationError } from '../../core/errors';
+import type { Deps } from '../../core/ports';
 import type { Task, Trajectory } from '../../core/schemas';
+import { releaseClaim, takeClaim } from '../../core/usecases/claims';
 import { embeddedClientConfig, ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/embedded-dynamodb';
 
 const TABLE = 'trajectregie-it';
@@ -146,12 +148,13 @@ describe('audit and notifications', () => {
 describe('idempotency keys', () => {
   it('claims a key once, replays the stored answer, and refuses the key for another request', async () => {
     const keys = new DynamoIdempotencyStore(doc, TABLE);
-    expect(await keys.claim('rita#POST /x', 'k1', 'f1')).toBe('claimed');
+    const first = await keys.claim('rita#POST /x', 'k1', 'f1');
+    expect(first).toEqual({ claimId: expect.any(String) });
     await expect(keys.claim('rita#POST /x', 'k1', 'f1')).rejects.toBeInstanceOf(ConflictError);
-    await keys.complete('rita#POST /x', 'k1', { fingerprint: 'f1', status: 201, body: { id: 'A' } });
-    expect(await keys.claim('rita#POST /x', 'k1', 'f1')).toEqual({ fingerprint: 'f1', status: 201, body: { id: 'A' } });
+    await keys.complete('rita#POST /x', 'k1', (first as { claimId: string }).claimId, { fingerprint: 'f1', status: 201, body: { id: 'A' } });
+    expect(await keys.claim('rita#POST /x', 'k1', 'f1')).toEqual({ replay: { fingerprint: 'f1', status: 201, body: { id: 'A' } } });
     await expect(keys.claim('rita#POST /x', 'k1', 'other')).rejects.toBeInstanceOf(ValidationError);
-    expect(await keys.claim('rob#POST /x', 'k1', 'f1')).toBe('claimed');
+    expect(await keys.claim('rob#POST /x', 'k1', 'f1')).toEqual({ claimId: expect.any(String) });
   });
 
   it('lets a key be claimed again once the request that claimed it has stayed pending past its minute', async () => {
@@ -163,7 +166,12 @@ describe('idempotency keys', () => {
         Item: { pk: 'IDEMP#rita#POST /y#k2', sk: 'IDEMP', fingerprint: 'f', state: 'pending', pendingUntil: now - 1, expiresAt: now + 3600 },
       }),
     );
-    expect(await keys.claim('rita#POST /y', 'k2', 'f')).toBe('claimed');
+    const retry = await keys.claim('rita#POST /y', 'k2', 'f');
+    expect(retry).toEqual({ claimId: expect.any(String) });
+    await expect(keys.claim('rita#POST /y', 'k2', 'f')).rejects.toBeInstanceOf(ConflictError);
+    // The run that lost its claim cannot free or overwrite the retry's.
+    await keys.release('rita#POST /y', 'k2', 'the-old-claim');
+    await keys.complete('rita#POST /y', 'k2', 'the-old-claim', { fingerprint: 'f', status: 200, body: 'old' });
     await expect(keys.claim('rita#POST /y', 'k2', 'f')).rejects.toBeInstanceOf(ConflictError);
   });
 });
@@ -178,5 +186,26 @@ describe('the virtual clock', () => {
     const reloaded = await VirtualClock.load(doc, TABLE, new Date('2030-01-01T00:00:00.000Z'));
     expect(reloaded.now().toISOString()).toBe('2025-02-14T09:00:00.000Z');
     expect(told).toBe(1);
+  });
+});
+
+describe('unique claims', () => {
+  const at = (iso: string) => ({ now: () => new Date(iso) });
+  const depsAt = (iso: string) => ({ store, clock: at(iso) }) as unknown as Deps;
+
+  it('honour a fresh claim, and hand an abandoned one (a minute old, its owner gone) to the next owner', async () => {
+    const holds = new Set(['live']);
+    const ownerHolds = async (id: string) => holds.has(id);
+    await takeClaim(depsAt('2025-03-01T10:00:00.000Z'), 'bsn#999', 'A', ownerHolds, 'taken');
+    await expect(takeClaim(depsAt('2025-03-01T10:00:30.000Z'), 'bsn#999', 'B', ownerHolds, 'taken')).rejects.toThrow('taken');
+    await takeClaim(depsAt('2025-03-01T10:01:30.000Z'), 'bsn#999', 'B', ownerHolds, 'taken');
+    expect((await store.getClaim('bsn#999'))?.ownerId).toBe('B');
+
+    await takeClaim(depsAt('2025-03-01T10:00:00.000Z'), 'bsn#998', 'live', ownerHolds, 'taken');
+    await expect(takeClaim(depsAt('2025-03-02T10:00:00.000Z'), 'bsn#998', 'C', ownerHolds, 'taken')).rejects.toBeInstanceOf(ConflictError);
+    await releaseClaim(depsAt('2025-03-02T10:00:00.000Z'), 'bsn#998', 'someone-else');
+    expect((await store.getClaim('bsn#998'))?.ownerId).toBe('live');
+    await releaseClaim(depsAt('2025-03-02T10:00:00.000Z'), 'bsn#998', 'live');
+    expect(await store.getClaim('bsn#998')).toBeUndefined();
   });
 });

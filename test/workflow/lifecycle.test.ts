@@ -242,23 +242,32 @@ describe('when tasks slip or the afronding comes early', () => {
 
   it("follows the trajectory's own interval once the regisseur sets it, without changing the running definition", async () => {
     const driver = await startTrajectory();
-    const contact = await driver.throughPop(BASELINE);
-    expect(contact.dueAt).toBe('2025-09-15');
+    const kennismaking = await driver.nextTask();
+    await driver.advanceTo(kennismaking.dueAt);
+    await driver.complete(kennismaking, { heldOn: kennismaking.dueAt, location: 'home' });
+    const pop = await driver.nextTask(kennismaking.taskId);
 
-    const bad = await regisseur.patch(`/trajectories/${driver.trajectoryId}`, { intervalMonths: 0 });
-    expect(bad.status).toBe(400);
-    const changed = await regisseur.patch(`/trajectories/${driver.trajectoryId}`, { intervalMonths: 3 });
-    expect(changed.status).toBe(200);
-    expect(changed.body.currentTask).toMatchObject({ taskId: contact.taskId, dueAt: '2025-11-15' });
+    expect((await regisseur.patch(`/trajectories/${driver.trajectoryId}`, { intervalMonths: 0 })).status).toBe(400);
+    const quarterly = await regisseur.patch(`/trajectories/${driver.trajectoryId}`, { intervalMonths: 3 });
+    expect(quarterly.status).toBe(200);
+    await driver.advanceTo(pop.dueAt);
+    await driver.complete(pop, { agreedOn: pop.dueAt, goals: [], baseline: { scores: BASELINE, scoredBy: 'client' } });
+    const contact = await driver.nextTask(pop.taskId);
+    expect(contact).toMatchObject({ type: 'CONTACT', dueAt: '2025-11-15' });
 
-    await driver.advanceTo('2025-11-15');
-    await driver.complete({ ...contact, dueAt: '2025-11-15' }, { heldOn: '2025-11-15', location: 'home' });
+    // Back to monthly: the contact is due sooner, and the execution waiting since the POP plans
+    // again, so the escalation follows the new due date, not the one it started waiting for.
+    const monthly = await regisseur.patch(`/trajectories/${driver.trajectoryId}`, { intervalMonths: 1 });
+    expect(monthly.body.currentTask).toMatchObject({ taskId: contact.taskId, dueAt: '2025-09-15' });
+    await driver.advanceTo('2025-09-30');
+    expect((await beheerder.get('/notifications')).body.notifications).toEqual([
+      expect.objectContaining({ taskId: contact.taskId, kind: 'escalation' }),
+    ]);
+
+    await driver.complete(contact, { heldOn: '2025-09-30', location: 'home' });
     const next = await driver.nextTask(contact.taskId);
-    expect(next).toMatchObject({ type: 'CONTACT', dueAt: '2026-02-15', zrmDue: true });
-    // The old wait timed out at the old due date + 14 days: not overdue, so no escalation, only a
-    // successor execution that planned with the new interval.
-    expect((await beheerder.get('/notifications')).body.notifications).toEqual([]);
-    expect((await driver.view()).workflow.executions.map((e: { status: string }) => e.status)).toEqual(['SUCCEEDED', 'RUNNING']);
+    expect(next).toMatchObject({ type: 'CONTACT', dueAt: '2025-10-30' });
+    expect((await driver.view()).tasks.filter((t: OpenTask) => t.taskId === contact.taskId)).toHaveLength(1);
   });
 
   it('goes to the afronding when a longer interval would put the open contact past it', async () => {
