@@ -21,6 +21,8 @@ export interface Claim {
 export interface Store {
   createClient(client: Client): Promise<void>;
   getClient(clientId: string): Promise<Client | undefined>;
+  /** Many clients in few reads; unknown ids are left out. */
+  getClients(clientIds: string[]): Promise<Client[]>;
   listClients(): Promise<Client[]>;
   /**
    * Sets (or with null, releases) the unique claim `name`, conditional on its current owner being

@@ -4,9 +4,11 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import {
+  BatchGetCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
+  type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   type PutCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -31,6 +33,22 @@ export class DynamoStore implements Store {
 
   getClient(clientId: string): Promise<Client | undefined> {
     return this.get(`CLIENT#${clientId}`, 'CLIENT');
+  }
+
+  async getClients(clientIds: string[]): Promise<Client[]> {
+    const unique = [...new Set(clientIds)];
+    const found: Client[] = [];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((id) => ({ pk: `CLIENT#${id}`, sk: 'CLIENT' }));
+      while (keys && keys.length > 0) {
+        const out: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        found.push(...(out.Responses?.[this.tableName] ?? []).map((item) => entity<Client>(item)));
+        keys = out.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return found;
   }
 
   listClients(): Promise<Client[]> {

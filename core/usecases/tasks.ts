@@ -28,9 +28,7 @@ export async function listTasks(deps: Deps, actor: Actor): Promise<TaskView[]> {
   const assigneeId = actor.role === 'beheerder' ? undefined : actor.role === 'gemeente' ? 'gemeente' : actor.userId;
   const tasks = await deps.store.listOpenTasks(assigneeId ? { assigneeId } : {});
   const clientIds = [...new Set(tasks.map((t) => t.clientId))];
-  const clients = new Map<string, Client | undefined>(
-    await Promise.all(clientIds.map(async (id) => [id, await deps.store.getClient(id)] as const)),
-  );
+  const clients = new Map<string, Client>((await deps.store.getClients(clientIds)).map((c) => [c.clientId, c]));
   const now = deps.clock.now();
   await deps.store.appendAudit(clientIds.map((id) => audit(actor, id, 'read', 'list open tasks', now)));
   return tasks.map((task) => {

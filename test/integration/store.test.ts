@@ -128,6 +128,17 @@ describe('trajectories', () => {
   });
 });
 
+describe('clients', () => {
+  it('are read many at once, past the 100 keys of one batch, leaving unknown ids out', async () => {
+    const ids = Array.from({ length: 130 }, (_, i) => `BATCH${i}`);
+    for (const clientId of ids) {
+      await store.createClient({ clientId, firstName: 'A', lastName: 'B', birthDate: '1990-01-01', settledOn: '2025-01-01', createdAt: '2025-01-01T00:00:00.000Z', createdBy: 'bea' });
+    }
+    const found = await store.getClients([...ids, 'NOSUCH', ids[0]!]);
+    expect(found.map((c) => c.clientId).sort()).toEqual([...ids].sort());
+  });
+});
+
 describe('audit and notifications', () => {
   it('appends audit entries, even at the same instant, and lists them per client', async () => {
     const entry = { clientId: 'CA', at: '2025-02-01T10:00:00.000Z', actorId: 'rita', actorRole: 'regisseur' as const, action: 'read' as const, detail: 'read trajectory' };
