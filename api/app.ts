@@ -162,11 +162,15 @@ export function createApi(deps: Deps, verify: TokenVerifier, local?: LocalContro
 
   // The one public route: the document of all the others.
   declared.push(routes.openApiRoute);
-  const document = openApiDocument(declared, {
-    title: 'Trajectregie API',
-    version: '0.1.0',
-    description: 'Guides statushouders through their trajectory: tasks for regisseurs, oversight for beheerders, handovers for the municipality.',
+  // Built on first request, not at every (Lambda) start.
+  let document: ReturnType<typeof openApiDocument> | undefined;
+  app.get(routes.openApiRoute.path, (c) => {
+    document ??= openApiDocument(declared, {
+      title: 'Trajectregie API',
+      version: '0.1.0',
+      description: 'Guides statushouders through their trajectory: tasks for regisseurs, oversight for beheerders, handovers for the municipality.',
+    });
+    return c.json(document);
   });
-  app.get(routes.openApiRoute.path, (c) => c.json(document));
   return app;
 }

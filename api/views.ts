@@ -2,7 +2,7 @@
  * What the API shows of the domain: tokens never leave, personal data only where a route needs it.
  */
 import * as z from 'zod';
-import { Decision, Handover, Measurement, Outcome, Phase, PopVersion, Contact, TaskType } from '../core/schemas';
+import { Decision, Measurement, Outcome, Phase, PopVersion, Contact, TaskType } from '../core/schemas';
 import type { Task, Trajectory } from '../core/schemas';
 import type { StoredTask } from '../core/usecases/access';
 import type { TrajectoryView } from '../core/usecases/trajectories';
@@ -135,5 +135,4 @@ export function trajectoryOut(view: TrajectoryView, today: string): z.infer<type
   };
 }
 
-export const HandoverOut = Handover;
 
