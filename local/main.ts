@@ -20,6 +20,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    runtime.stop().finally(() => process.exit(0));
+    // A signal handler cannot await: stop, then exit; a failed stop is reported, not hidden by exit 0.
+    runtime.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('trajectregie did not stop cleanly:', error);
+        process.exit(1);
+      },
+    );
   });
 }
