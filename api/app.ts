@@ -8,8 +8,7 @@ import { HTTPException } from 'hono/http-exception';
 import type * as z from 'zod';
 import { ValidationError } from '../core/errors';
 import type { Deps } from '../core/ports';
-import { today } from '../core/rules/dates';
-import type { Actor } from '../core/schemas';
+import { fieldProblems, type Actor } from '../core/schemas';
 import { requireRole } from '../core/usecases/access';
 import { getClient, listClients, registerClient } from '../core/usecases/clients';
 import { acknowledgeHandover, getHandover, listHandovers } from '../core/usecases/handovers';
@@ -22,6 +21,7 @@ import {
   requestAfronding,
   startTrajectory,
   viewTrajectory,
+  withdrawTrajectory,
 } from '../core/usecases/trajectories';
 import type { TokenVerifier } from '../adapters/auth/verifier';
 import { openApiDocument } from './openapi';
@@ -41,10 +41,20 @@ type Reply = { status: 200 | 201 | 202; body: unknown };
 function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new ValidationError(
-    `The ${where} has bad or missing fields`,
-    result.error.issues.map((i) => ({ field: i.path.map(String).join('.') || `(${where})`, message: i.message })),
-  );
+  throw new ValidationError(`The ${where} has bad or missing fields`, fieldProblems(result.error, `(${where})`));
+}
+
+/** Query parameters: a route's own, checked by its schema; an unknown one is named, never ignored. */
+function parseQuery(route: RouteDef, query: Record<string, string>): unknown {
+  if (route.query) return parse(route.query, query, 'query');
+  const unknown = Object.keys(query);
+  if (unknown.length > 0) {
+    throw new ValidationError(
+      'This route takes no query parameters',
+      unknown.map((field) => ({ field, message: 'is not a parameter of this route' })),
+    );
+  }
+  return undefined;
 }
 
 async function readJson(c: Context): Promise<unknown> {
@@ -61,7 +71,7 @@ async function readJson(c: Context): Promise<unknown> {
 export function createApi(deps: Deps, verify: TokenVerifier, local?: LocalControls) {
   const app = new Hono<Env>();
   const declared: RouteDef[] = [];
-  const day = () => today(deps.clock.now());
+  const now = () => deps.clock.now();
 
   app.onError((error, c) => problemResponse(c, toProblem(error, deps.logger)));
   app.notFound((c) => problemResponse(c, { type: 'about:blank', title: 'Not found', status: 404, detail: `No route ${c.req.method} ${c.req.path}` }));
@@ -73,7 +83,7 @@ export function createApi(deps: Deps, verify: TokenVerifier, local?: LocalContro
       const actor = await verify(c.req.header('authorization'));
       const input = {
         params: route.params ? parse(route.params, c.req.param(), 'path') : undefined,
-        query: route.query ? parse(route.query, c.req.query(), 'query') : undefined,
+        query: parseQuery(route, c.req.query()),
         body: route.body ? parse(route.body, await readJson(c), 'body') : undefined,
       } as RouteInput<R>;
       const reply = route.idempotent
@@ -122,18 +132,21 @@ export function createApi(deps: Deps, verify: TokenVerifier, local?: LocalContro
   }));
   handle(routes.listTrajectoriesRoute, async ({ query }, actor) => {
     const list = await listTrajectories(deps, actor, query.phase);
-    return ok({ trajectories: list.map((t) => trajectorySummary(t, day())) });
+    return ok({ trajectories: list.map((t) => trajectorySummary(t, now())) });
   });
   handle(routes.getTrajectoryRoute, async ({ params }, actor) =>
-    ok(trajectoryOut(await viewTrajectory(deps, actor, params.trajectoryId), day())),
+    ok(trajectoryOut(await viewTrajectory(deps, actor, params.trajectoryId), now())),
   );
   handle(routes.changeTrajectoryRoute, async ({ params, body }, actor) =>
-    ok(trajectorySummary(await changeInterval(deps, actor, params.trajectoryId, body.intervalMonths), day())),
+    ok(trajectorySummary(await changeInterval(deps, actor, params.trajectoryId, body.intervalMonths), now())),
   );
-  handle(routes.requestAfrondingRoute, async ({ params }, actor) => ({
+  handle(routes.requestAfrondingRoute, async ({ params, body }, actor) => ({
     status: 202,
-    body: { trajectoryId: (await requestAfronding(deps, actor, params.trajectoryId)).trajectoryId },
+    body: { trajectoryId: (await requestAfronding(deps, actor, params.trajectoryId, body.reason)).trajectoryId },
   }));
+  handle(routes.withdrawTrajectoryRoute, async ({ params, body }, actor) =>
+    ok(trajectorySummary(await withdrawTrajectory(deps, actor, params.trajectoryId, body), now())),
+  );
   handle(routes.recoverTrajectoryRoute, async ({ params }, actor) => ({
     status: 202,
     body: { executionName: (await recoverTrajectory(deps, actor, params.trajectoryId)).workflow.executionName },
@@ -141,9 +154,12 @@ export function createApi(deps: Deps, verify: TokenVerifier, local?: LocalContro
 
   handle(routes.listTasksRoute, async (_, actor) => {
     const tasks = await listTasks(deps, actor);
-    return ok({ tasks: tasks.map((t) => taskOut(t.task, day(), t.clientName)) });
+    return ok({ tasks: tasks.map((t) => taskOut(t.task, now(), { clientName: t.clientName })) });
   });
-  handle(routes.getTaskRoute, async ({ params }, actor) => ok(taskOut(await getTask(deps, actor, params.taskId), day())));
+  handle(routes.getTaskRoute, async ({ params }, actor) => {
+    const { task, advice } = await getTask(deps, actor, params.taskId);
+    return ok(taskOut(task, now(), advice ? { advice } : {}));
+  });
   handle(routes.completeTaskRoute, async ({ params, body }, actor) => ok(await completeTask(deps, actor, params.taskId, body)));
 
   handle(routes.listHandoversRoute, async (_, actor) => ok({ handovers: await listHandovers(deps, actor) }));

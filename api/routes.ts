@@ -15,6 +15,10 @@ import {
   Notification,
   Phase,
   Client,
+  AfrondingRequest,
+  Decision,
+  Outcome,
+  Withdrawal,
 } from '../core/schemas';
 import { TaskOut, TrajectoryOut, TrajectorySummaryOut } from './views';
 
@@ -80,7 +84,7 @@ export const listTrajectoriesRoute = defineRoute({
   path: '/trajectories',
   tags: ['trajectories'],
   summary: 'Trajectories: a regisseur’s own, or all for the beheerder',
-  query: z.object({ phase: Phase.optional() }),
+  query: z.strictObject({ phase: Phase.optional() }),
   responses: { 200: json(z.object({ trajectories: z.array(TrajectorySummaryOut) }), 'Trajectories'), ...problems(400, 401, 403) },
 });
 
@@ -107,9 +111,21 @@ export const requestAfrondingRoute = defineRoute({
   method: 'post',
   path: '/trajectories/{trajectoryId}/afronding',
   tags: ['trajectories'],
-  summary: 'Ask for the afronding now (the client is self-sufficient, or the programme ends early)',
+  summary: 'Ask for the afronding now, from the POP phase on (the client is self-sufficient, or the programme ends early)',
   params: z.object({ trajectoryId: Id }),
-  responses: { 202: json(z.object({ trajectoryId: z.string() }), 'The afronding task follows'), ...problems(401, 403, 404, 409) },
+  body: AfrondingRequest,
+  responses: { 202: json(z.object({ trajectoryId: z.string() }), 'The afronding task follows'), ...problems(400, 401, 403, 404, 409) },
+});
+
+export const withdrawTrajectoryRoute = defineRoute({
+  method: 'post',
+  path: '/trajectories/{trajectoryId}/withdraw',
+  tags: ['trajectories'],
+  summary: 'Withdraw the trajectory from any phase (its regisseur or a beheerder): it closes, its task is cancelled, its workflow ends',
+  idempotent: true,
+  params: z.object({ trajectoryId: Id }),
+  body: Withdrawal,
+  responses: { 200: json(TrajectorySummaryOut, 'Withdrawn'), ...problems(400, 401, 403, 404, 409) },
 });
 
 export const recoverTrajectoryRoute = defineRoute({
@@ -135,7 +151,7 @@ export const getTaskRoute = defineRoute({
   tags: ['tasks'],
   summary: 'One task',
   params: z.object({ taskId: z.string().min(1).max(80) }),
-  responses: { 200: json(TaskOut, 'The task'), ...problems(401, 403, 404) },
+  responses: { 200: json(TaskOut, "The task; an open AFRONDING task carries the system's proposal"), ...problems(401, 403, 404) },
 });
 
 export const CompletionBody = z
@@ -153,7 +169,10 @@ export const completeTaskRoute = defineRoute({
   body: z.record(z.string(), z.unknown()),
   documentedBody: CompletionBody,
   responses: {
-    200: json(z.object({ taskId: z.string(), type: z.string(), decision: z.string().optional() }), 'Completed'),
+    200: json(
+      z.object({ taskId: z.string(), type: z.string(), decision: Decision.optional(), proposal: Decision.optional(), outcome: Outcome.optional() }),
+      'Completed; an afronding answers with the proposal and the outcome',
+    ),
     ...problems(400, 401, 403, 404, 409),
   },
 });

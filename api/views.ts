@@ -2,7 +2,9 @@
  * What the API shows of the domain: tokens never leave, personal data only where a route needs it.
  */
 import * as z from 'zod';
-import { Decision, Measurement, Outcome, Phase, PopVersion, Contact, TaskType } from '../core/schemas';
+import { Decision, DomainKey, Measurement, Outcome, Phase, PopVersion, Contact, TaskType } from '../core/schemas';
+import { daysOverdue, escalationMoment, isOverdue } from '../core/trajectory/deadlines';
+import type { AfrondingAdvice } from '../core/trajectory/completion';
 import type { Task, Trajectory } from '../core/schemas';
 import type { StoredTask } from '../core/usecases/access';
 import type { TrajectoryView } from '../core/usecases/trajectories';
@@ -17,30 +19,42 @@ export const TaskOut = z.object({
   dueAt: z.string(),
   status: z.enum(['open', 'completed', 'cancelled']),
   overdue: z.boolean(),
+  daysOverdue: z.number().int().min(0),
+  escalateOn: z.string().describe('The Dutch calendar date on which an open task is escalated to the beheerder'),
+  escalatesAt: z.string().describe('The escalation moment: 00:00 Amsterdam time on escalateOn'),
   zrmDue: z.boolean(),
   assignee: z.object({ role: z.string(), id: z.string() }),
   openedAt: z.string(),
   completedAt: z.string().optional(),
   escalatedAt: z.string().optional(),
   handoverId: z.string().optional(),
+  advice: z
+    .object({ proposal: Decision, improvedDomains: z.array(DomainKey), successful: z.boolean() })
+    .optional()
+    .describe("An open AFRONDING task: the system's proposal from the latest scores, and the outcome so far"),
 });
 
-export function taskOut(task: StoredTask | Task, today: string, clientName?: string): z.infer<typeof TaskOut> {
+export function taskOut(task: StoredTask | Task, now: Date, extra: { clientName?: string; advice?: AfrondingAdvice } = {}): z.infer<typeof TaskOut> {
+  const open = task.status === 'open';
   return {
     taskId: task.taskId,
     trajectoryId: task.trajectoryId,
     clientId: task.clientId,
-    ...(clientName !== undefined ? { clientName } : {}),
+    ...(extra.clientName !== undefined ? { clientName: extra.clientName } : {}),
     type: task.type,
     dueAt: task.dueAt,
     status: task.status,
-    overdue: task.status === 'open' && task.dueAt < today,
+    overdue: open && isOverdue(task, now),
+    daysOverdue: open ? daysOverdue(task, now) : 0,
+    escalateOn: task.escalateOn,
+    escalatesAt: escalationMoment(task).toISOString(),
     zrmDue: task.zrmDue,
     assignee: { role: task.assigneeRole, id: task.assigneeId },
     openedAt: task.openedAt,
     ...(task.completedAt ? { completedAt: task.completedAt } : {}),
     ...(task.escalatedAt ? { escalatedAt: task.escalatedAt } : {}),
     ...(task.handoverId ? { handoverId: task.handoverId } : {}),
+    ...(extra.advice ? { advice: extra.advice } : {}),
   };
 }
 
@@ -55,7 +69,7 @@ export const TrajectorySummaryOut = z.object({
   createdAt: z.string(),
 });
 
-export function trajectorySummary(t: Trajectory, today: string): z.infer<typeof TrajectorySummaryOut> {
+export function trajectorySummary(t: Trajectory, now: Date): z.infer<typeof TrajectorySummaryOut> {
   return {
     trajectoryId: t.trajectoryId,
     clientId: t.clientId,
@@ -63,7 +77,7 @@ export function trajectorySummary(t: Trajectory, today: string): z.infer<typeof 
     phase: t.phase,
     status: t.status,
     workflowStatus: t.workflow.status,
-    ...(t.openTask ? { currentTask: taskOut(t.openTask, today) } : {}),
+    ...(t.openTask ? { currentTask: taskOut(t.openTask, now) } : {}),
     createdAt: t.createdAt,
   };
 }
@@ -80,10 +94,13 @@ export const ExecutionOut = z.object({
 export const TrajectoryOut = TrajectorySummaryOut.extend({
   clientName: z.string(),
   settledOn: z.string(),
+  startedOn: z.string(),
   kennismakingOn: z.string().optional(),
   firstContactVia: z.string().optional(),
   popAgreedOn: z.string().optional(),
   afrondingDueOn: z.string().optional(),
+  afrondingRequestedOn: z.string().optional(),
+  afrondingReason: z.string().optional(),
   intervalMonths: z.number().optional(),
   zrmRounds: z.array(Measurement.omit({ recordedBy: true })),
   pop: PopVersion.omit({ recordedBy: true }).extend({ versions: z.number() }).optional(),
@@ -91,6 +108,7 @@ export const TrajectoryOut = TrajectorySummaryOut.extend({
   tasks: z.array(TaskOut),
   proposal: Decision.optional(),
   decision: Decision.optional(),
+  decisionReason: z.string().optional(),
   outcome: Outcome.optional(),
   workflow: z.object({
     status: z.enum(['running', 'failed', 'done']),
@@ -106,24 +124,28 @@ function strip<T extends { recordedBy: string }>(record: T): Omit<T, 'recordedBy
   return rest;
 }
 
-export function trajectoryOut(view: TrajectoryView, today: string): z.infer<typeof TrajectoryOut> {
+export function trajectoryOut(view: TrajectoryView, now: Date): z.infer<typeof TrajectoryOut> {
   const t = view.trajectory;
   const pop = t.popVersions.at(-1);
   return {
-    ...trajectorySummary(t, today),
+    ...trajectorySummary(t, now),
     clientName: view.clientName,
     settledOn: t.settledOn,
+    startedOn: t.startedOn,
     ...(t.kennismakingOn ? { kennismakingOn: t.kennismakingOn } : {}),
     ...(t.firstContactVia ? { firstContactVia: t.firstContactVia } : {}),
     ...(t.popAgreedOn ? { popAgreedOn: t.popAgreedOn } : {}),
     ...(view.afrondingDueOn ? { afrondingDueOn: view.afrondingDueOn } : {}),
+    ...(t.afrondingRequestedOn ? { afrondingRequestedOn: t.afrondingRequestedOn } : {}),
+    ...(t.afrondingReason ? { afrondingReason: t.afrondingReason } : {}),
     ...(t.intervalMonths ? { intervalMonths: t.intervalMonths } : {}),
     zrmRounds: t.measurements.map(strip),
     ...(pop ? { pop: { ...strip(pop), versions: t.popVersions.length } } : {}),
     contacts: t.contacts.map(strip),
-    tasks: [...t.closedTasks, ...(t.openTask ? [t.openTask] : [])].map((task) => taskOut(task, today)),
+    tasks: [...t.closedTasks, ...(t.openTask ? [t.openTask] : [])].map((task) => taskOut(task, now)),
     ...(t.proposal ? { proposal: t.proposal } : {}),
     ...(t.decision ? { decision: t.decision } : {}),
+    ...(t.decisionReason ? { decisionReason: t.decisionReason } : {}),
     ...(t.phase === 'closed' && t.outcome ? { outcome: t.outcome } : {}),
     workflow: {
       status: t.workflow.status,

@@ -48,17 +48,38 @@ export class ConcurrentUpdateError extends ConflictError {
   override name = 'ConcurrentUpdateError';
 }
 
+/**
+ * Errors the state machine matches by name (the catalogue is core/workflow/contract.ts; a test
+ * checks every `ErrorEquals` of the definition against it).
+ */
+export class WorkflowError extends DomainError {}
+
 /** The workflow and the stored trajectory disagree; the state machine records a failure. */
-export class WorkflowOutOfSyncError extends DomainError {
+export class WorkflowOutOfSyncError extends WorkflowError {
   override name = 'Trajectory.OutOfSync';
 }
 
-/** The schedule now asks for the afronding where the workflow expected a contact: the wait goes to the afronding. */
-export class AfrondingRequestedError extends DomainError {
+/** The afronding was asked for (or came closer) while the workflow waited for a POP or contact: the wait goes to the afronding. */
+export class AfrondingRequestedError extends WorkflowError {
   override name = 'Trajectory.AfrondingRequested';
 }
 
+/** The open task's due date moved: the wait plans again, so its timeout follows the new date. */
+export class ReplanRequestedError extends WorkflowError {
+  override name = 'Trajectory.Replan';
+}
+
+/** The trajectory was withdrawn: the execution ends through Close. */
+export class WithdrawnError extends WorkflowError {
+  override name = 'Trajectory.Withdrawn';
+}
+
+/** A transient failure of a step (a lost write race, throttling); the state machine retries it with backoff. */
+export class TransientStepError extends WorkflowError {
+  override name = 'Trajectory.Transient';
+}
+
 /** Thrown by the handover channel; the state machine retries it with backoff. */
-export class DeliveryFailedError extends DomainError {
+export class DeliveryFailedError extends WorkflowError {
   override name = 'Handover.DeliveryFailed';
 }

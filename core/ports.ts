@@ -2,6 +2,7 @@
  * Ports: what the core needs from the world. Adapters implement them (DynamoDB, Step Functions
  * or the local engine, the clock); the core never imports an adapter.
  */
+import type { TaskResult } from './workflow/contract';
 import type { AuditEntry, Client, Handover, Notification, Phase, Task, Trajectory } from './schemas';
 
 export interface Clock {
@@ -38,8 +39,8 @@ export interface Store {
   saveTrajectory(trajectory: Trajectory, expectedVersion: number | null): Promise<void>;
   getTrajectory(trajectoryId: string): Promise<Trajectory | undefined>;
   listTrajectories(filter: { regisseurId?: string; phase?: Phase }): Promise<Trajectory[]>;
-  /** Open tasks sorted by due date, from the due index; dueBefore bounds the read (scheduler). */
-  listOpenTasks(filter: { assigneeId?: string; dueBefore?: string }): Promise<Task[]>;
+  /** Open tasks sorted by due date, from the due index; dueOnOrBefore bounds the read (scheduler). */
+  listOpenTasks(filter: { assigneeId?: string; dueOnOrBefore?: string }): Promise<Task[]>;
 
   /** Creates (expectNew) or replaces a handover. */
   putHandover(handover: Handover, expectNew: boolean): Promise<void>;
@@ -49,6 +50,8 @@ export interface Store {
   /** Idempotent: a notification with the same id is written once. */
   putNotification(notification: Notification): Promise<void>;
   listNotifications(): Promise<Notification[]>;
+  /** Marks a notification resolved (once; an unknown id is ignored). */
+  resolveNotification(notificationId: string, at: string): Promise<void>;
 
   /** Append-only: an entry is never overwritten. */
   appendAudit(entries: AuditEntry[]): Promise<void>;
@@ -94,12 +97,7 @@ export interface WorkflowEngine {
   listExecutions(trajectoryId: string, lastSegment: number): Promise<ExecutionSummary[]>;
 }
 
-/** What a completed task tells the state machine: IDs and control fields only. */
-export interface TaskResult {
-  taskId: string;
-  type: Task['type'];
-  decision?: 'close' | 'handover';
-}
+export type { TaskResult } from './workflow/contract';
 
 /** Delivers a handover notice (IDs only) to the municipality. */
 export interface HandoverChannel {

@@ -1,10 +1,25 @@
 /**
  * The domain, as zod schemas: every type in the core comes from here.
- * English field names; DOMAIN.md's glossary maps them to the Dutch terms.
+ * English field names; docs/domain.md's glossary maps them to the Dutch terms.
  */
 import * as z from 'zod';
+import type { FieldProblem } from './errors';
 import { isValidBsn } from './rules/bsn';
 import { isValidIsoDate } from './rules/dates';
+
+/**
+ * Every problem zod found, each named by its path (`where` for the whole value); an unknown key is
+ * named itself, so `?workflowStatus=failed` answers "workflowStatus: is not a parameter…".
+ */
+export function fieldProblems(error: z.ZodError, where: string): FieldProblem[] {
+  return error.issues.flatMap((issue) => {
+    const path = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: path ? `${path}.${key}` : key, message: `is not a field here (unknown key "${key}")` }));
+    }
+    return [{ field: path || where, message: issue.message }];
+  });
+}
 
 export const IsoDate = z
   .string()
@@ -103,7 +118,9 @@ export const Measurement = z.object({
   measuredOn: IsoDate,
   kind: MeasurementKind,
   scores: Scores,
-  scoredBy: ScoredBy,
+  scoredBy: ScoredBy.optional(),
+  /** The six-monthly interim round this measurement holds (1, 2, …); absent for an extra one. */
+  round: z.number().int().min(1).optional(),
   taskId: Id.optional(),
   recordedBy: z.string(),
 });
@@ -116,6 +133,8 @@ export const Contact = z.object({
   location: Location,
   taskType: TaskType,
   taskId: Id,
+  /** A ZRM round was asked for in this contact but not held: why (it moves to the next contact). */
+  zrmSkipped: z.object({ reason: z.string() }).optional(),
   recordedBy: z.string(),
 });
 export type Contact = z.infer<typeof Contact>;
@@ -144,7 +163,10 @@ export type PopVersion = z.infer<typeof PopVersion>;
 
 // ---------- Task completion bodies ----------
 
-export const MeasurementInput = z.strictObject({ scores: Scores, scoredBy: ScoredBy });
+/** Only the scores are mandatory (the Dutch DPA's 2018 finding on Nijmegen's ZRM use). */
+export const MeasurementInput = z.strictObject({ scores: Scores, scoredBy: ScoredBy.optional() });
+
+const Reason = Text(500);
 
 export const CompleteKennismaking = z.strictObject({
   heldOn: IsoDate,
@@ -153,6 +175,7 @@ export const CompleteKennismaking = z.strictObject({
 });
 export const CompletePop = z.strictObject({
   agreedOn: IsoDate,
+  location: Location.describe('Where the POP meeting was held'),
   goals: z.array(Goal).max(20),
   ideas: Text(1000).optional(),
   baseline: MeasurementInput,
@@ -161,11 +184,28 @@ export const CompleteContact = z.strictObject({
   heldOn: IsoDate,
   location: Location,
   zrm: MeasurementInput.optional(),
+  zrmSkipped: z
+    .strictObject({ reason: Reason })
+    .optional()
+    .describe('A ZRM round asked for (zrmDue) but not held: why; the round moves to the next contact'),
 });
 export const CompleteAfronding = z.strictObject({
   final: MeasurementInput.extend({ measuredOn: IsoDate }),
   decision: Decision,
+  reason: Reason.optional().describe("Why the decision differs from the system's proposal; required when it does"),
   consent: z.boolean().optional().describe('The client consents to the handover; required for decision "handover"'),
+});
+
+export const WithdrawalReason = z.enum(['moved_away', 'declined', 'deceased', 'other']);
+export const Withdrawal = z.strictObject({
+  on: IsoDate,
+  reason: WithdrawalReason,
+  note: Text(500).optional(),
+});
+export type Withdrawal = z.infer<typeof Withdrawal>;
+
+export const AfrondingRequest = z.strictObject({
+  reason: Reason.describe('Why the afronding comes early: the client is self-sufficient, the programme ends early, …'),
 });
 
 export const COMPLETION_SCHEMAS = {
@@ -186,8 +226,10 @@ export const Outcome = z.object({
   successful: z.boolean(),
   improvedDomains: z.array(DomainKey),
   handedOver: z.boolean(),
+  /** completed: through the afronding; withdrawn: counted apart, outside the 80% target. */
   reason: z.enum(['completed', 'withdrawn']),
   closedOn: IsoDate,
+  withdrawal: Withdrawal.optional(),
 });
 export type Outcome = z.infer<typeof Outcome>;
 
@@ -206,6 +248,8 @@ export const Task = z.object({
   assigneeRole: Role,
   assigneeId: z.string(),
   dueAt: IsoDate,
+  /** The Dutch calendar date on which the task is escalated if still open (core/trajectory/deadlines.ts). */
+  escalateOn: IsoDate,
   zrmDue: z.boolean(),
   status: z.enum(['open', 'completed', 'cancelled']),
   openedAt: z.string(),
@@ -230,12 +274,15 @@ export const Trajectory = z.object({
   status: z.enum(['active', 'closed']),
   workflow: WorkflowState,
   settledOn: IsoDate,
+  /** The Dutch calendar day the trajectory started. */
+  startedOn: IsoDate,
   kennismakingOn: IsoDate.optional(),
   popAgreedOn: IsoDate.optional(),
   lastContactOn: IsoDate.optional(),
   lastZrmOn: IsoDate.optional(),
   intervalMonths: z.number().int().min(1).max(12).optional(),
   afrondingRequestedOn: IsoDate.optional(),
+  afrondingReason: z.string().optional(),
   /** The one open workflow task, if any; it carries the due-index keys in the store. */
   openTask: Task.optional(),
   /** Completed and cancelled tasks, oldest first (without tokens). */
@@ -246,6 +293,8 @@ export const Trajectory = z.object({
   popVersions: z.array(PopVersion),
   decision: Decision.optional(),
   proposal: Decision.optional(),
+  /** Why the regisseur decided against the proposal. */
+  decisionReason: z.string().optional(),
   handoverId: Id.optional(),
   firstContactVia: z.enum(['direct', 'trusted_person', 'on_location']).optional(),
   outcome: Outcome.optional(),
@@ -277,6 +326,8 @@ export const Handover = z.object({
   deliveredAt: z.string().optional(),
   acknowledgedAt: z.string().optional(),
   acknowledgedBy: z.string().optional(),
+  /** The trajectory was withdrawn before the municipality acknowledged: the handover is void. */
+  withdrawnAt: z.string().optional(),
 });
 export type Handover = z.infer<typeof Handover>;
 
@@ -289,6 +340,8 @@ export const Notification = z.object({
   taskId: Id,
   createdAt: z.string(),
   message: z.string(),
+  /** Set when the task it is about is completed, cancelled or withdrawn. */
+  resolvedAt: z.string().optional(),
 });
 export type Notification = z.infer<typeof Notification>;
 

@@ -1,6 +1,7 @@
 import { buildDossier } from '../core/usecases/workflow-steps';
-import { lambdaHandler, StepEvent, type HandlerFactory } from './step-event';
+import { StepInput } from '../core/workflow/contract';
+import { lambdaHandler, type HandlerFactory } from './step-event';
 
 /** Writes the handover dossier for the municipality (once). */
-export const makeHandler: HandlerFactory = (deps) => (event) => buildDossier(deps, StepEvent.parse(event));
+export const makeHandler: HandlerFactory = (deps) => (event) => buildDossier(deps, StepInput.parse(event));
 export const handler = lambdaHandler(makeHandler);

@@ -19,6 +19,7 @@ import { WebhookChannel } from '../adapters/handover/webhook-channel';
 import { ulidGenerator } from '../adapters/ids';
 import { createLogger } from '../adapters/logger';
 import { logMetrics } from '../adapters/metrics';
+import { DynamoExecutionLog } from '../adapters/workflow/execution-log';
 import { LocalWorkflowEngine } from '../adapters/workflow/local-engine';
 import type { StepName } from '../adapters/workflow/definition';
 import { createApi, type LocalControls } from '../api/app';
@@ -89,7 +90,7 @@ export async function startRuntime(env: Record<string, string | undefined> = pro
   const handlers = Object.fromEntries(
     Object.entries(STEP_HANDLERS).map(([name, factory]) => [name, buildStep(factory, deps)]),
   ) as Record<StepName, (payload: unknown) => Promise<unknown>>;
-  const engine = new LocalWorkflowEngine({ handlers, clock, doc, tableName: config.TABLE_NAME, logger });
+  const engine = new LocalWorkflowEngine({ handlers, clock, executions: new DynamoExecutionLog(doc, config.TABLE_NAME), logger });
   engine.startTicking();
   virtual?.onAdvance(() => engine.checkDeadlines());
 

@@ -8,6 +8,7 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
+  UpdateCommand,
   type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   type PutCommandInput,
@@ -130,16 +131,17 @@ export class DynamoStore implements Store {
     return items.map((i) => entity<Trajectory>(i));
   }
 
-  async listOpenTasks(filter: { assigneeId?: string; dueBefore?: string }): Promise<Task[]> {
+  async listOpenTasks(filter: { assigneeId?: string; dueOnOrBefore?: string }): Promise<Task[]> {
     const byAssignee = filter.assigneeId !== undefined;
     const [pkName, skName] = byAssignee ? ['gsi1pk', 'gsi1sk'] : ['gsi2pk', 'gsi2sk'];
     const items = await queryAll<Record<string, unknown>>(this.doc, {
       TableName: this.tableName,
       IndexName: byAssignee ? INDEX.byAssignee : INDEX.byDue,
-      KeyConditionExpression: `${pkName} = :pk${filter.dueBefore ? ` AND ${skName} < :before` : ''}`,
+      // Sort keys are `dueAt#taskId`; '$' sorts right after '#', so this bound includes the whole day.
+      KeyConditionExpression: `${pkName} = :pk${filter.dueOnOrBefore ? ` AND ${skName} < :before` : ''}`,
       ExpressionAttributeValues: {
         ':pk': byAssignee ? `ASSIGNEE#${filter.assigneeId}` : 'OPEN',
-        ...(filter.dueBefore ? { ':before': filter.dueBefore } : {}),
+        ...(filter.dueOnOrBefore ? { ':before': `${filter.dueOnOrBefore}$` } : {}),
       },
     });
     return items.map((i) => entity<Trajectory>(i).openTask).filter((t): t is Task => t !== undefined);
@@ -185,6 +187,22 @@ export class DynamoStore implements Store {
 
   listNotifications(): Promise<Notification[]> {
     return this.listKind<Notification>('NOTIFY');
+  }
+
+  async resolveNotification(notificationId: string, at: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `NOTIFY#${notificationId}`, sk: 'NOTIFY' },
+          UpdateExpression: 'SET resolvedAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(resolvedAt)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error; // unknown, or resolved before: once is enough
+    }
   }
 
   async appendAudit(entries: AuditEntry[]): Promise<void> {

@@ -5,16 +5,15 @@
  *   and fail with `States.Timeout` as on AWS;
  * - every wait gets a unique token, put into the payload and resolved by sendTaskSuccess;
  * - `states:startExecution` (continue-as-new) starts a successor with the given name;
- * - executions are recorded in the table, so a restart can tell which ones died with the process.
+ * - executions are recorded in an ExecutionLog (the table), so a restart can tell which ones died
+ *   with the process.
  */
 import { randomUUID } from 'node:crypto';
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { Clock, ExecutionSummary, Logger, TaskResult, WorkflowEngine } from '../../core/ports';
 import type { Phase } from '../../core/schemas';
 import { executionName } from '../../core/rules/workflow-budget';
-import { entity, isConditionFailure, queryAll } from '../dynamodb/client';
-import { INDEX } from '../dynamodb/table';
+import type { ExecutionLog, ExecutionRecord } from './execution-log';
 import { readDefinitionText, STEP_SUBSTITUTIONS, substitute, type StepName } from './definition';
 
 type Handler = (payload: unknown) => Promise<unknown>;
@@ -32,10 +31,6 @@ interface Waiter {
   reject: (error: Error) => void;
   deadline: number;
   execution: string;
-}
-
-export interface ExecutionRecord extends ExecutionSummary {
-  trajectoryId: string;
 }
 
 function namedError(name: string, message: string): Error {
@@ -56,8 +51,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     private readonly opts: {
       handlers: Record<StepName, Handler>;
       clock: Clock;
-      doc: DynamoDBDocumentClient;
-      tableName: string;
+      executions: ExecutionLog;
       logger: Logger;
     },
   ) {
@@ -121,20 +115,14 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     return (await this.executionsOf(trajectoryId)).map(({ trajectoryId: _t, ...summary }) => summary);
   }
 
-  async executionsOf(trajectoryId: string): Promise<ExecutionRecord[]> {
-    const items = await queryAll<Record<string, unknown>>(this.opts.doc, {
-      TableName: this.opts.tableName,
-      IndexName: INDEX.byKind,
-      KeyConditionExpression: 'gsi4pk = :pk',
-      ExpressionAttributeValues: { ':pk': `EXEC#${trajectoryId}` },
-    });
-    return items.map((i) => entity<ExecutionRecord>(i));
+  executionsOf(trajectoryId: string): Promise<ExecutionRecord[]> {
+    return this.opts.executions.list(trajectoryId);
   }
 
   /** Executions recorded as running that this process does not run: they died with an earlier process. */
   async markOrphansAborted(trajectoryId: string): Promise<number> {
     const orphans = (await this.executionsOf(trajectoryId)).filter((e) => e.status === 'RUNNING' && !this.aborts.has(e.name));
-    for (const orphan of orphans) await this.record({ ...orphan, status: 'ABORTED', stoppedAt: this.nowIso() });
+    for (const orphan of orphans) await this.opts.executions.update({ ...orphan, status: 'ABORTED', stoppedAt: this.nowIso() });
     return orphans.length;
   }
 
@@ -161,13 +149,8 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       startedAt,
       resumeAt: input.resumeAt,
     };
-    try {
-      await this.record(record, true);
-    } catch (error) {
-      if (isConditionFailure(error)) {
-        throw namedError('StepFunctions.ExecutionAlreadyExistsException', `Execution ${name} already exists`);
-      }
-      throw error;
+    if (!(await this.opts.executions.create(record))) {
+      throw namedError('StepFunctions.ExecutionAlreadyExistsException', `Execution ${name} already exists`);
     }
     this.busy.add(name);
     const executionArn = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`;
@@ -204,7 +187,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
 
   private async finish(record: ExecutionRecord, status: 'SUCCEEDED' | 'FAILED'): Promise<void> {
     try {
-      await this.record({ ...record, status, stoppedAt: this.nowIso() });
+      await this.opts.executions.update({ ...record, status, stoppedAt: this.nowIso() });
       this.opts.logger.info(`execution ${status.toLowerCase()}`, { execution: record.name });
     } catch (error) {
       // The store is gone (shutting down): the execution stays RUNNING and is resumed on restart.
@@ -262,21 +245,5 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     if (this.waiters.has(token)) this.busy.delete(execution); // now waiting for a human
     this.checkDeadlines();
     return waited;
-  }
-
-  private async record(record: ExecutionRecord, create = false): Promise<void> {
-    await this.opts.doc.send(
-      new PutCommand({
-        TableName: this.opts.tableName,
-        Item: {
-          pk: `EXEC#${record.name}`,
-          sk: 'EXEC',
-          gsi4pk: `EXEC#${record.trajectoryId}`,
-          gsi4sk: `${record.startedAt}#${record.name}`,
-          ...record,
-        },
-        ...(create ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
-      }),
-    );
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The elfproef for a BSN (burgerservicenummer), as DOMAIN.md gives it:
+ * The elfproef for a BSN (burgerservicenummer), as docs/domain.md gives it:
  * 9 digits d1..d9 (an 8-digit number is left-padded with 0);
  * S = 9·d1 + 8·d2 + 7·d3 + 6·d4 + 5·d5 + 4·d6 + 3·d7 + 2·d8 − d9; valid iff S mod 11 = 0.
  * 000000000 is rejected.

@@ -1,5 +1,5 @@
 /**
- * Success and the afronding proposal (DOMAIN.md, "Success and self-sufficiency").
+ * Success and the afronding proposal (docs/domain.md, "Success and self-sufficiency").
  */
 import { DOMAINS, type DomainKey, type Decision, type Scores } from '../schemas';
 
@@ -29,4 +29,17 @@ export function isSuccessful(improved: readonly DomainKey[]): boolean {
 /** Propose a handover when any final score is 1 (acute problems) or 2 (not self-sufficient). */
 export function afrondingProposal(final: Scores): Decision {
   return Object.values(final).some((s) => s === 1 || s === 2) ? 'handover' : 'close';
+}
+
+/** Per domain the most recent score given (not null), across all rounds in date order. */
+export function latestScores(rounds: ScoredRound[]): Scores {
+  const ordered = [...rounds].sort((a, b) => a.measuredOn.localeCompare(b.measuredOn));
+  const latest: Partial<Record<DomainKey, number>> = {};
+  for (const round of ordered) {
+    for (const domain of DOMAINS) {
+      const score = round.scores[domain];
+      if (score !== undefined && score !== null) latest[domain] = score;
+    }
+  }
+  return latest as Scores;
 }

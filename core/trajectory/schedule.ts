@@ -1,30 +1,35 @@
 /**
- * When is what due? Pure functions over the facts stored on a trajectory (DOMAIN.md, "The process").
- * The state machine never waits on a timer of its own: it asks these functions, so a changed
- * interval takes effect at the next contact without touching a running execution.
+ * When is what due? Pure functions over the facts stored on a trajectory (docs/domain.md, "The
+ * process"). The state machine never waits on a timer of its own: it asks these functions, so a
+ * changed interval takes effect at once without touching a running execution.
  */
-import type { Phase, TaskType } from '../schemas';
-import { addDays, addMonths, daysBetween } from './dates';
+import type { Measurement, Phase, TaskType } from '../schemas';
+import { addDays, addMonths, daysBetween } from '../rules/dates';
+import { KENNISMAKINGSPERIODE_MONTHS } from './deadlines';
+import { PHASES } from './phases';
 
 export const RULES = {
   kennismakingAfterSettlingMonths: 6,
+  /** Late starters (settled long ago) get their kennismaking this long after the trajectory starts. */
+  kennismakingAfterStartDays: 28,
   popAfterKennismakingMonths: 1,
-  kennismakingsperiodeMonths: 3,
+  kennismakingsperiodeMonths: KENNISMAKINGSPERIODE_MONTHS,
   contactMonthsInKennismakingsperiode: 1,
   contactMonthsAfter: 2,
   zrmIntervalMonths: 6,
   trajectoryMonths: 36,
   acknowledgeWithinDays: 14,
-  /** A task overdue this long is escalated to the beheerder. */
-  escalateAfterDays: 14,
 } as const;
 
 export interface ScheduleFacts {
   settledOn: string;
+  /** The day the trajectory started (Amsterdam calendar date). */
+  startedOn: string;
   kennismakingOn?: string;
   popAgreedOn?: string;
   lastContactOn?: string;
-  lastZrmOn?: string;
+  /** Interim ZRM rounds held so far (skipped rounds are not counted: they move on). */
+  interimRounds?: number;
   intervalMonths?: number;
   afrondingRequestedOn?: string;
 }
@@ -35,15 +40,19 @@ export interface PlannedTask {
   zrmDue: boolean;
 }
 
+/** Six months after settling, or four weeks after the start for a late starter: whichever is later. */
 export function kennismakingDue(f: ScheduleFacts): string {
-  return addMonths(f.settledOn, RULES.kennismakingAfterSettlingMonths);
+  const afterSettling = addMonths(f.settledOn, RULES.kennismakingAfterSettlingMonths);
+  const afterStart = addDays(f.startedOn, RULES.kennismakingAfterStartDays);
+  return afterSettling > afterStart ? afterSettling : afterStart;
 }
 
+/** The monthly meeting after the kennismaking (it escalates later: see deadlines.ts). */
 export function popDue(f: ScheduleFacts): string {
   return addMonths(required(f.kennismakingOn, 'kennismakingOn'), RULES.popAfterKennismakingMonths);
 }
 
-/** The three years run from the POP. */
+/** The three years run from the POP; an early afronding is due on the day it was asked for. */
 export function afrondingDue(f: ScheduleFacts): string {
   if (f.afrondingRequestedOn) return f.afrondingRequestedOn;
   return addMonths(required(f.popAgreedOn, 'popAgreedOn'), RULES.trajectoryMonths);
@@ -66,24 +75,26 @@ export function nextContactDue(f: ScheduleFacts): string {
   return addMonths(last, contactIntervalMonths(f, last));
 }
 
+/** Interim rounds held on the six-month grid (scores given unasked in between are not one). */
+export function heldRounds(t: { measurements: Measurement[] }): number {
+  return t.measurements.filter((m) => m.kind === 'interim' && m.round !== undefined).length;
+}
+
 /**
- * ZRM rounds fall on a six-month grid from the POP (the baseline): the next is the first grid
- * date more than half a round after the last measurement. Anchoring on the POP keeps the rounds
- * every six months however the contacts drift (a late or early round does not shift the rest).
+ * ZRM rounds fall on a six-month grid from the POP (the baseline): round n is due n × 6 months
+ * after it. The next round is the one after those held, so a skipped round moves to the next
+ * contact and a late round does not drop the one after it.
  */
 export function nextZrmDue(f: ScheduleFacts): string {
   const pop = required(f.popAgreedOn, 'popAgreedOn');
-  const last = f.lastZrmOn ?? pop;
-  const halfRound = addMonths(last, RULES.zrmIntervalMonths / 2);
-  let round = 1;
-  while (addMonths(pop, round * RULES.zrmIntervalMonths) <= halfRound) round++;
-  return addMonths(pop, round * RULES.zrmIntervalMonths);
+  return addMonths(pop, ((f.interimRounds ?? 0) + 1) * RULES.zrmIntervalMonths);
 }
 
 /**
  * A ZRM round is asked for in the contact nearest to its due date: in the contact due on
- * `contactDue` when the round is due no later than halfway to the contact after it.
- * A round that would fall at or after the afronding is covered by the final measurement.
+ * `contactDue` when the round is due no later than halfway to the contact after it (so an
+ * overdue round is asked for at once). A round at or after the afronding is covered by the
+ * final measurement.
  */
 export function zrmDueAtContact(f: ScheduleFacts, contactDue: string): boolean {
   const zrmDue = nextZrmDue(f);
@@ -99,42 +110,25 @@ export function zrmDueAtContact(f: ScheduleFacts, contactDue: string): boolean {
 export function plannedTask(phase: Phase, f: ScheduleFacts, handoverDeliveredOn?: string): PlannedTask {
   switch (phase) {
     case 'kennismaking':
-      return { type: 'KENNISMAKING', dueAt: kennismakingDue(f), zrmDue: false };
+      return { type: PHASES.kennismaking.task, dueAt: kennismakingDue(f), zrmDue: false };
     case 'pop':
-      return { type: 'POP', dueAt: popDue(f), zrmDue: true };
+      return { type: PHASES.pop.task, dueAt: popDue(f), zrmDue: true };
     case 'begeleiding': {
+      if (f.afrondingRequestedOn) return plannedTask('afronding', f);
       const contactDue = nextContactDue(f);
-      const afronding = afrondingDue(f);
-      if (f.afrondingRequestedOn || contactDue >= afronding) {
-        return { type: 'AFRONDING', dueAt: afronding, zrmDue: true };
-      }
-      return { type: 'CONTACT', dueAt: contactDue, zrmDue: zrmDueAtContact(f, contactDue) };
+      if (contactDue >= afrondingDue(f)) return plannedTask('afronding', f);
+      return { type: PHASES.begeleiding.task, dueAt: contactDue, zrmDue: zrmDueAtContact(f, contactDue) };
     }
     case 'afronding':
-      return { type: 'AFRONDING', dueAt: afrondingDue(f), zrmDue: true };
+      return { type: PHASES.afronding.task, dueAt: afrondingDue(f), zrmDue: true };
     case 'overdracht':
       return {
-        type: 'ACKNOWLEDGE',
+        type: PHASES.overdracht.task,
         dueAt: addDays(required(handoverDeliveredOn, 'handoverDeliveredOn'), RULES.acknowledgeWithinDays),
         zrmDue: false,
       };
     case 'closed':
       throw new Error('A closed trajectory has no next task');
-  }
-}
-
-/** The phase a trajectory enters once a task of this type is completed. */
-export function phaseAfter(type: TaskType, decision?: 'close' | 'handover'): Phase {
-  switch (type) {
-    case 'KENNISMAKING':
-      return 'pop';
-    case 'POP':
-    case 'CONTACT':
-      return 'begeleiding';
-    case 'AFRONDING':
-      return decision === 'handover' ? 'overdracht' : 'closed';
-    case 'ACKNOWLEDGE':
-      return 'closed';
   }
 }
 

@@ -3,18 +3,21 @@
  * failed, and the programme's outcomes against its target.
  */
 import type { Deps } from '../ports';
-import { addDays, today } from '../rules/dates';
-import { RULES } from '../rules/schedule';
+import { escalationCandidatesDueBy, isOverdue, isPastEscalation } from '../trajectory/deadlines';
 import { Phase, type Actor, type AuditEntry, type Notification } from '../schemas';
 import { requireRole } from './access';
 
-/** The programme's target: 80% of trajectories successful after three years (DOMAIN.md). */
+/** The programme's target: 80% of trajectories successful after three years (docs/domain.md). */
 export const SUCCESS_TARGET = 0.8;
 
-/** Open tasks overdue by more than the escalation period, read from the due index (cost grows with what is due). */
+/**
+ * Open tasks past their escalation moment (the deadlines rule), read from the due index: only
+ * tasks due long enough ago are read, so the cost grows with what is due, not with what exists.
+ */
 export async function countLongOverdue(deps: Deps): Promise<number> {
-  const escalationLine = addDays(today(deps.clock.now()), -RULES.escalateAfterDays);
-  return (await deps.store.listOpenTasks({ dueBefore: escalationLine })).length;
+  const now = deps.clock.now();
+  const candidates = await deps.store.listOpenTasks({ dueOnOrBefore: escalationCandidatesDueBy(now) });
+  return candidates.filter((t) => isPastEscalation(t, now)).length;
 }
 
 /** The scheduler tick: publishes the overdue gauge that the alarm watches. */
@@ -26,21 +29,20 @@ export async function tick(deps: Deps): Promise<{ overdueTasks: number }> {
 
 export interface Overview {
   trajectories: { total: number; byPhase: Record<Phase, number>; workflowsFailed: number };
-  tasks: { open: number; overdue: number; overdueOverEscalation: number };
+  tasks: { open: number; overdue: number; pastEscalation: number };
   outcomes: { closed: number; successful: number; handedOver: number; withdrawn: number; successRate: number | null; target: number };
 }
 
 /** No personal data: counts only, so no audit entry is needed. */
 export async function overview(deps: Deps, actor: Actor): Promise<Overview> {
   requireRole(actor, 'beheerder');
-  const day = today(deps.clock.now());
+  const now = deps.clock.now();
   const [trajectories, open] = await Promise.all([deps.store.listTrajectories({}), deps.store.listOpenTasks({})]);
   const byPhase = Object.fromEntries(Phase.options.map((p) => [p, 0])) as Record<Phase, number>;
   for (const t of trajectories) byPhase[t.phase]++;
   const closed = trajectories.filter((t) => t.phase === 'closed' && t.outcome);
   const completed = closed.filter((t) => t.outcome?.reason === 'completed');
   const successful = completed.filter((t) => t.outcome?.successful).length;
-  const escalationLine = addDays(day, -RULES.escalateAfterDays);
   return {
     trajectories: {
       total: trajectories.length,
@@ -49,8 +51,8 @@ export async function overview(deps: Deps, actor: Actor): Promise<Overview> {
     },
     tasks: {
       open: open.length,
-      overdue: open.filter((t) => t.dueAt < day).length,
-      overdueOverEscalation: open.filter((t) => t.dueAt < escalationLine).length,
+      overdue: open.filter((t) => isOverdue(t, now)).length,
+      pastEscalation: open.filter((t) => isPastEscalation(t, now)).length,
     },
     outcomes: {
       closed: closed.length,

@@ -1,253 +1,153 @@
 /**
- * The steps the state machine calls (one Lambda each). Inputs and outputs carry IDs and control
- * fields only; every fact is read from and written to the store. Each step is idempotent, so a
- * retried or re-entered step has one effect.
+ * The steps the state machine calls (one Lambda each; the contract is core/workflow/contract.ts).
+ * Inputs and outputs carry IDs and control fields only; every fact is read from and written to
+ * the store, each change through the trajectory aggregate. Each step is idempotent, so a retried
+ * or re-entered step has one effect.
  */
-import { AfrondingRequestedError, ConcurrentUpdateError, WorkflowOutOfSyncError } from '../errors';
-import type { Deps, TaskResult } from '../ports';
-import { addDays, today } from '../rules/dates';
-import { plannedTask, RULES, type PlannedTask } from '../rules/schedule';
-import { taskIdFor } from '../rules/task-id';
+import { ConcurrentUpdateError, WithdrawnError, WorkflowOutOfSyncError } from '../errors';
+import type { Deps } from '../ports';
+import { today } from '../rules/dates';
 import { executionName, segmentIsOver, waitTimeoutSeconds } from '../rules/workflow-budget';
-import type { Handover, Phase, Task, TaskType, Trajectory } from '../schemas';
-import { activeTrajectoryClaim, releaseClaim } from './claims';
-import { update } from './trajectories';
+import type { Handover, Phase, Trajectory } from '../schemas';
+import * as trajectory from '../trajectory/aggregate';
+import { plannedTask } from '../trajectory/schedule';
+import type { OpenTaskInput, Plan, PlanInput, RecordFailureInput, StepInput } from '../workflow/contract';
+import { changeTrajectory } from './change';
 
-export interface StepContext {
-  trajectoryId: string;
-  segment: number;
-  executionName: string;
-  executionStartedAt: string;
-}
-
-export interface Plan {
-  /** task: wait for taskType; contact/afronding: begeleiding's choice; continue: start a successor. */
-  next: 'task' | 'contact' | 'afronding' | 'continue';
-  taskType: TaskType | null;
-  timeoutSeconds: number;
-  resumeAt: Phase;
-  segment: number;
-  executionName: string;
-}
+const outOfSync = (id: string) => () => new WorkflowOutOfSyncError(`No trajectory ${id}`);
 
 async function load(deps: Deps, trajectoryId: string): Promise<Trajectory> {
-  const trajectory = await deps.store.getTrajectory(trajectoryId);
-  if (!trajectory) throw new WorkflowOutOfSyncError(`No trajectory ${trajectoryId}`);
-  return trajectory;
+  const found = await deps.store.getTrajectory(trajectoryId);
+  if (!found) throw outOfSync(trajectoryId)();
+  return found;
 }
 
-function successor(ctx: StepContext, resumeAt: Phase): Pick<Plan, 'resumeAt' | 'segment' | 'executionName'> {
+function successor(ctx: StepInput, resumeAt: Phase): Pick<Plan, 'resumeAt' | 'segment' | 'executionName'> {
   return { resumeAt, segment: ctx.segment + 1, executionName: executionName(ctx.trajectoryId, ctx.segment + 1) };
 }
 
-async function taskFor(deps: Deps, trajectory: Trajectory, phase: Phase): Promise<PlannedTask> {
-  if (phase !== 'overdracht') return plannedTask(phase, trajectory);
-  const handover = trajectory.handoverId ? await deps.store.getHandover(trajectory.handoverId) : undefined;
+/** The day the handover was delivered, which the ACKNOWLEDGE task is due from. */
+async function handoverDeliveredOn(deps: Deps, t: Trajectory): Promise<string> {
+  const handover = t.handoverId ? await deps.store.getHandover(t.handoverId) : undefined;
   if (!handover?.deliveredAt) throw new WorkflowOutOfSyncError('The handover has not been delivered');
-  return plannedTask(phase, trajectory, today(new Date(handover.deliveredAt)));
+  return today(new Date(handover.deliveredAt));
 }
 
 /** What the phase waits for next, and how long the wait may last within this execution's budget. */
-export async function plan(deps: Deps, ctx: StepContext & { phase: Phase }): Promise<Plan> {
-  const trajectory = await load(deps, ctx.trajectoryId);
+export async function plan(deps: Deps, ctx: PlanInput): Promise<Plan> {
+  const t = await load(deps, ctx.trajectoryId);
+  if (trajectory.isWithdrawn(t)) throw new WithdrawnError('The trajectory was withdrawn');
   const now = deps.clock.now();
   const startedAt = new Date(ctx.executionStartedAt);
   if (ctx.phase === 'begeleiding' && segmentIsOver(now, startedAt)) {
     return { next: 'continue', taskType: null, timeoutSeconds: 0, ...successor(ctx, 'begeleiding') };
   }
-  const planned = await taskFor(deps, trajectory, ctx.phase);
-  const open = trajectory.openTask?.type === planned.type ? trajectory.openTask : undefined;
-  const dueAt = open?.dueAt ?? planned.dueAt;
-  const next: Plan['next'] =
-    ctx.phase !== 'begeleiding' ? 'task' : planned.type === 'CONTACT' ? 'contact' : 'afronding';
+  const facts = trajectory.scheduleFacts(t);
+  const planned = plannedTask(ctx.phase, facts, ctx.phase === 'overdracht' ? await handoverDeliveredOn(deps, t) : undefined);
+  // The wait lasts until the escalation moment of the task already open, or of the task it will open.
+  const open = t.openTask?.type === planned.type ? t.openTask : undefined;
+  const deadline = open ?? trajectory.deadlineOf(t, planned, now);
   return {
-    next,
+    next: ctx.phase !== 'begeleiding' ? 'task' : planned.type === 'CONTACT' ? 'contact' : 'afronding',
     taskType: planned.type,
-    timeoutSeconds: waitTimeoutSeconds({ now, executionStartedAt: startedAt, dueAt, escalated: Boolean(open?.escalatedAt) }),
+    timeoutSeconds: waitTimeoutSeconds({ now, executionStartedAt: startedAt, escalateOn: deadline.escalateOn, escalated: Boolean(open?.escalatedAt) }),
     ...successor(ctx, ctx.phase),
   };
 }
 
-const PHASE_OF_TASK: Record<TaskType, Phase> = {
-  KENNISMAKING: 'kennismaking',
-  POP: 'pop',
-  CONTACT: 'begeleiding',
-  AFRONDING: 'afronding',
-  ACKNOWLEDGE: 'overdracht',
-};
-
-export interface OpenTaskOutcome {
-  taskId: string;
-  /** Set when the task was completed while no execution waited: the wait resolves at once. */
-  resolvedWith?: TaskResult;
-}
-
 /**
  * Opens the task the workflow waits for, or re-registers the new token on the task already open
- * (re-entry after continue-as-new, recovery or restart). Never opens a second task: the
- * trajectory holds one open task and is written conditionally on its version.
+ * (re-entry after continue-as-new, recovery or restart). Never opens a second task.
  */
-export async function openTask(
-  deps: Deps,
-  ctx: StepContext & { taskType: TaskType; taskToken: string },
-): Promise<OpenTaskOutcome> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const trajectory = await load(deps, ctx.trajectoryId);
-    const decided = decideOpen(deps, trajectory, ctx, await taskFor(deps, trajectory, PHASE_OF_TASK[ctx.taskType]));
-    if ('resolvedWith' in decided) {
-      await deps.engine.sendTaskSuccess(ctx.taskToken, decided.resolvedWith);
-      return decided;
-    }
-    try {
-      await deps.store.saveTrajectory(decided.next, trajectory.version);
-      return { taskId: decided.taskId };
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError)) throw error;
-    }
-  }
-  throw new ConcurrentUpdateError('Could not open the task: the trajectory kept changing');
-}
-
-function decideOpen(
-  deps: Deps,
-  trajectory: Trajectory,
-  ctx: StepContext & { taskType: TaskType; taskToken: string },
-  planned: PlannedTask,
-): { next: Trajectory; taskId: string } | Required<OpenTaskOutcome> {
-  const workflow = { status: 'running' as const, executionName: ctx.executionName, segment: ctx.segment };
-  const open = trajectory.openTask;
-  if (open) {
-    if (open.type !== ctx.taskType) {
-      throw new WorkflowOutOfSyncError(`The trajectory has an open ${open.type} task, the workflow waits for ${ctx.taskType}`);
-    }
-    return {
-      next: { ...trajectory, openTask: { ...open, token: ctx.taskToken, executionName: ctx.executionName }, workflow, version: trajectory.version + 1 },
-      taskId: open.taskId,
-    };
-  }
-  const phase = PHASE_OF_TASK[ctx.taskType];
-  if (trajectory.phase !== phase) {
-    // The task was completed while no execution waited for it (e.g. a crash after the write).
-    const done = trajectory.closedTasks.at(-1);
-    if (done?.type === ctx.taskType && done.status === 'completed' && done.result) {
-      return { taskId: done.taskId, resolvedWith: done.result };
-    }
-  }
-  if (planned.type === 'AFRONDING' && ctx.taskType === 'CONTACT') {
-    // The afronding was asked for (or came closer) while this contact was being planned.
-    throw new AfrondingRequestedError('The schedule now asks for the afronding');
-  }
-  if (planned.type !== ctx.taskType) {
-    throw new WorkflowOutOfSyncError(`The schedule asks for ${planned.type}, the workflow for ${ctx.taskType}`);
-  }
-  const task: Task = {
-    taskId: taskIdFor(trajectory.trajectoryId, trajectory.nextTaskSeq),
-    trajectoryId: trajectory.trajectoryId,
-    clientId: trajectory.clientId,
-    type: planned.type,
-    assigneeRole: planned.type === 'ACKNOWLEDGE' ? 'gemeente' : 'regisseur',
-    assigneeId: planned.type === 'ACKNOWLEDGE' ? 'gemeente' : trajectory.regisseurId,
-    dueAt: planned.dueAt,
-    zrmDue: planned.zrmDue,
-    status: 'open',
-    openedAt: deps.clock.now().toISOString(),
-    ...(trajectory.handoverId && planned.type === 'ACKNOWLEDGE' ? { handoverId: trajectory.handoverId } : {}),
-    executionName: ctx.executionName,
-    token: ctx.taskToken,
-  };
-  return {
-    next: {
-      ...trajectory,
-      phase,
-      openTask: task,
-      nextTaskSeq: trajectory.nextTaskSeq + 1,
-      workflow,
-      version: trajectory.version + 1,
-    },
-    taskId: task.taskId,
-  };
+export async function openTask(deps: Deps, ctx: OpenTaskInput): Promise<{ taskId: string; resolvedWith?: unknown }> {
+  const first = await load(deps, ctx.trajectoryId);
+  const deliveredOn = ctx.taskType === 'ACKNOWLEDGE' ? await handoverDeliveredOn(deps, first) : undefined;
+  const { answer } = await changeTrajectory(
+    deps,
+    ctx.trajectoryId,
+    (t) =>
+      trajectory.openTask(t, {
+        taskType: ctx.taskType,
+        token: ctx.taskToken,
+        executionName: ctx.executionName,
+        segment: ctx.segment,
+        now: deps.clock.now(),
+        ...(deliveredOn ? { handoverDeliveredOn: deliveredOn } : {}),
+      }),
+    { first, missing: outOfSync(ctx.trajectoryId) },
+  );
+  return answer;
 }
 
 /**
- * A wait timed out: the task is overdue past the escalation period (then the beheerder is told,
- * once) or the execution's budget is spent. Either way the task stays open and a successor
- * execution resumes in the trajectory's phase.
+ * A wait timed out: the task is past its escalation moment (then the beheerder is told, once) or
+ * the execution's budget is spent. Either way the task stays open and a successor execution
+ * resumes in the trajectory's phase.
  */
-export async function escalate(deps: Deps, ctx: StepContext): Promise<Plan> {
-  const trajectory = await load(deps, ctx.trajectoryId);
-  const task = trajectory.openTask;
-  const now = deps.clock.now();
-  if (task && !task.escalatedAt && today(now) >= addDays(task.dueAt, RULES.escalateAfterDays)) {
-    await deps.store.putNotification({
-      notificationId: `${task.taskId}-escalation`,
-      kind: 'escalation',
-      recipientRole: 'beheerder',
-      trajectoryId: trajectory.trajectoryId,
-      taskId: task.taskId,
-      createdAt: now.toISOString(),
-      message: `Taak ${task.type} (traject ${trajectory.trajectoryId}) is sinds ${task.dueAt} verlopen en nog niet afgerond.`,
-    });
-    await update(deps, trajectory.trajectoryId, (t) =>
-      t.openTask?.taskId === task.taskId ? { ...t, openTask: { ...t.openTask, escalatedAt: now.toISOString() } } : t,
-    );
-    deps.logger.info('task escalated', { trajectoryId: trajectory.trajectoryId, taskId: task.taskId });
-  }
-  return { next: 'continue', taskType: null, timeoutSeconds: 0, ...successor(ctx, trajectory.phase) };
+export async function escalate(deps: Deps, ctx: StepInput): Promise<Plan> {
+  const { trajectory: t, answer } = await changeTrajectory(deps, ctx.trajectoryId, (current) => trajectory.escalate(current, { now: deps.clock.now() }), {
+    missing: outOfSync(ctx.trajectoryId),
+  });
+  if (answer.escalated) deps.logger.info('task escalated', { trajectoryId: t.trajectoryId, taskId: t.openTask?.taskId });
+  return { next: 'continue', taskType: null, timeoutSeconds: 0, ...successor(ctx, t.phase) };
 }
 
 /**
  * Writes the handover dossier once (it shares the trajectory's id): what is already known
  * travels with the client, so the next organisation need not ask again.
  */
-export async function buildDossier(deps: Deps, ctx: StepContext): Promise<{ handoverId: string }> {
-  const trajectory = await load(deps, ctx.trajectoryId);
-  const handoverId = trajectory.trajectoryId;
-  if (await deps.store.getHandover(handoverId)) {
-    if (!trajectory.handoverId) await update(deps, trajectory.trajectoryId, (t) => ({ ...t, handoverId }));
-    return { handoverId };
+export async function buildDossier(deps: Deps, ctx: StepInput): Promise<{ handoverId: string }> {
+  const t = await load(deps, ctx.trajectoryId);
+  if (trajectory.isWithdrawn(t)) throw new WithdrawnError('The trajectory was withdrawn');
+  const handoverId = t.trajectoryId;
+  if (!(await deps.store.getHandover(handoverId))) {
+    if (t.decision !== 'handover') throw new WorkflowOutOfSyncError('The trajectory was not decided for a handover');
+    const client = await deps.store.getClient(t.clientId);
+    if (!client) throw new WorkflowOutOfSyncError('The client of this trajectory is missing');
+    try {
+      await deps.store.putHandover(dossier(t, client, handoverId, deps.clock.now()), true);
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError)) throw error; // written by a concurrent attempt: the same dossier
+    }
   }
-  if (trajectory.decision !== 'handover') throw new WorkflowOutOfSyncError('The trajectory was not decided for a handover');
-  const client = await deps.store.getClient(trajectory.clientId);
-  if (!client) throw new WorkflowOutOfSyncError('The client of this trajectory is missing');
-  const afronding = trajectory.closedTasks.findLast((t) => t.type === 'AFRONDING' && t.status === 'completed');
-  const now = deps.clock.now();
-  const handover: Handover = {
+  await changeTrajectory(deps, t.trajectoryId, (current) => trajectory.recordHandover(current, handoverId), { first: t });
+  return { handoverId };
+}
+
+function dossier(t: Trajectory, client: Handover['dossier']['client'], handoverId: string, now: Date): Handover {
+  const afronding = t.closedTasks.findLast((task) => task.type === 'AFRONDING' && task.status === 'completed');
+  const pop = t.popVersions.at(-1);
+  return {
     handoverId,
-    trajectoryId: trajectory.trajectoryId,
-    clientId: trajectory.clientId,
-    regisseurId: trajectory.regisseurId,
+    trajectoryId: t.trajectoryId,
+    clientId: t.clientId,
+    regisseurId: t.regisseurId,
     createdAt: now.toISOString(),
     consent: {
       given: true,
       recordedOn: today(afronding?.completedAt ? new Date(afronding.completedAt) : now),
-      recordedBy: afronding?.completedBy ?? trajectory.regisseurId,
+      recordedBy: afronding?.completedBy ?? t.regisseurId,
     },
     dossier: {
       client,
       phaseHistory: {
-        ...(trajectory.kennismakingOn ? { kennismakingOn: trajectory.kennismakingOn } : {}),
-        ...(trajectory.popAgreedOn ? { popAgreedOn: trajectory.popAgreedOn } : {}),
-        ...(trajectory.lastContactOn ? { lastContactOn: trajectory.lastContactOn } : {}),
+        ...(t.kennismakingOn ? { kennismakingOn: t.kennismakingOn } : {}),
+        ...(t.popAgreedOn ? { popAgreedOn: t.popAgreedOn } : {}),
+        ...(t.lastContactOn ? { lastContactOn: t.lastContactOn } : {}),
       },
-      ...(trajectory.popVersions.at(-1) ? { pop: trajectory.popVersions.at(-1) } : {}),
-      measurements: trajectory.measurements,
-      contacts: trajectory.contacts,
-      ...(trajectory.proposal ? { proposal: trajectory.proposal } : {}),
+      ...(pop ? { pop } : {}),
+      measurements: t.measurements,
+      contacts: t.contacts,
+      ...(t.proposal ? { proposal: t.proposal } : {}),
     },
   };
-  try {
-    await deps.store.putHandover(handover, true);
-  } catch (error) {
-    if (!(error instanceof ConcurrentUpdateError)) throw error; // written by a concurrent attempt: the same dossier
-  }
-  await update(deps, trajectory.trajectoryId, (t) => ({ ...t, handoverId }));
-  return { handoverId };
 }
 
 /** Delivers the handover notice to the municipality (once); the state machine retries failures with backoff. */
-export async function deliverHandover(deps: Deps, ctx: StepContext): Promise<{ handoverId: string }> {
-  const trajectory = await load(deps, ctx.trajectoryId);
-  const handover = trajectory.handoverId ? await deps.store.getHandover(trajectory.handoverId) : undefined;
+export async function deliverHandover(deps: Deps, ctx: StepInput): Promise<{ handoverId: string }> {
+  const t = await load(deps, ctx.trajectoryId);
+  if (trajectory.isWithdrawn(t)) throw new WithdrawnError('The trajectory was withdrawn');
+  const handover = t.handoverId ? await deps.store.getHandover(t.handoverId) : undefined;
   if (!handover) throw new WorkflowOutOfSyncError('There is no handover to deliver');
   if (!handover.deliveredAt) {
     await deps.handovers.deliver({ handoverId: handover.handoverId, trajectoryId: handover.trajectoryId });
@@ -268,29 +168,15 @@ export async function deliverHandover(deps: Deps, ctx: StepContext): Promise<{ h
   return { handoverId: handover.handoverId };
 }
 
-/** Finishes the trajectory (idempotent). A trajectory that reaches Close without an outcome was withdrawn. */
-export async function closeTrajectory(deps: Deps, ctx: StepContext): Promise<{ closed: true }> {
-  const closedOn = today(deps.clock.now());
-  const closed = await update(deps, ctx.trajectoryId, (t) => {
-    const { openTask: _open, ...rest } = t;
-    return {
-      ...rest,
-      phase: 'closed',
-      status: 'closed',
-      outcome: t.outcome ?? { successful: false, improvedDomains: [], handedOver: false, reason: 'withdrawn', closedOn },
-      workflow: { ...t.workflow, status: 'done' },
-    };
-  });
-  await releaseClaim(deps, activeTrajectoryClaim(closed.clientId), closed.trajectoryId);
+/** Finishes the trajectory (idempotent): closed with its outcome, or withdrawn; the client's claim is released. */
+export async function closeTrajectory(deps: Deps, ctx: StepInput): Promise<{ closed: true }> {
+  await changeTrajectory(deps, ctx.trajectoryId, (t) => trajectory.close(t, { now: deps.clock.now() }), { missing: outOfSync(ctx.trajectoryId) });
   return { closed: true };
 }
 
 /** Marks the workflow failed, so the beheerder sees it and can recover it. */
-export async function recordFailure(deps: Deps, ctx: StepContext & { error: string }): Promise<{ recorded: true }> {
-  await update(deps, ctx.trajectoryId, (t) => ({
-    ...t,
-    workflow: { status: 'failed', executionName: ctx.executionName, segment: Math.max(t.workflow.segment, ctx.segment), error: ctx.error },
-  }));
+export async function recordFailure(deps: Deps, ctx: RecordFailureInput): Promise<{ recorded: true }> {
+  await changeTrajectory(deps, ctx.trajectoryId, (t) => trajectory.recordFailure(t, ctx), { missing: outOfSync(ctx.trajectoryId) });
   deps.logger.error('trajectory workflow failed', { trajectoryId: ctx.trajectoryId, error: ctx.error });
   return { recorded: true };
 }

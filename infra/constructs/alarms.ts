@@ -8,11 +8,12 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { ESCALATION_RULE_TEXT } from '../../core/trajectory/deadlines';
 import { DeadLetterQueue } from './dead-letter-queue';
 
 /**
- * Open tasks overdue by more than 14 days, emitted by the backend (Powertools
- * metrics, namespace Trajectregie; Powertools adds the `service` dimension).
+ * Open tasks past their escalation moment (the one deadlines rule of the core), emitted by the
+ * backend's tick (Powertools metrics, namespace Trajectregie; Powertools adds the `service` dimension).
  */
 export const OVERDUE_TASKS_METRIC = {
   namespace: 'Trajectregie',
@@ -82,7 +83,7 @@ export class Alarms extends Construct {
     this.alarm('Api5xx', api5xx, 'The API answered with a server error (5xx)');
 
     const overdue = new cloudwatch.Metric({ ...OVERDUE_TASKS_METRIC, period: Duration.hours(1), statistic: cloudwatch.Stats.MAXIMUM });
-    this.alarm('OverdueTasks', overdue, 'Open tasks are overdue by more than 14 days');
+    this.alarm('OverdueTasks', overdue, ESCALATION_RULE_TEXT);
 
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(7) });
     const fns = Object.entries(props.functions);
@@ -92,7 +93,7 @@ export class Alarms extends Construct {
         title: 'Trajectory executions',
         left: [props.stateMachine.metricStarted(fiveMinutes), props.stateMachine.metricSucceeded(fiveMinutes), ...Object.values(workflowMetrics)],
       }),
-      new cloudwatch.GraphWidget({ title: 'Open tasks overdue > 14 days', left: [overdue] }),
+      new cloudwatch.GraphWidget({ title: ESCALATION_RULE_TEXT, left: [overdue] }),
       new cloudwatch.GraphWidget({ title: 'API requests and 5xx', left: [props.httpApi.metricCount(fiveMinutes)], right: [api5xx] }),
       new cloudwatch.GraphWidget({
         title: 'Function errors',

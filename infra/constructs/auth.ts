@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 
-/** The roles of DOMAIN.md; a user's Cognito groups become the `cognito:groups` claim the API checks. */
+/** The roles of docs/domain.md; a user's Cognito groups become the `cognito:groups` claim the API checks. */
 export const USER_GROUPS = ['regisseur', 'beheerder', 'gemeente'] as const;
 
 /**

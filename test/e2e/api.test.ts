@@ -127,6 +127,19 @@ describe('bad input', () => {
     expect((await beheerder.get('/clients')).body.clients.length).toBe(before);
   });
 
+  it('answers 400 naming an unknown query parameter or a bad filter value, never ignoring it', async () => {
+    const unknown = await beheerder.get('/trajectories?workflowStatus=failed');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'workflowStatus' })]);
+    const badPhase = await beheerder.get('/trajectories?phase=done');
+    expect(badPhase.status).toBe(400);
+    expect(badPhase.body.errors).toEqual([expect.objectContaining({ field: 'phase' })]);
+    const noFilters = await rita.get('/tasks?due=overdue');
+    expect(noFilters.status).toBe(400);
+    expect(noFilters.body.errors).toEqual([{ field: 'due', message: 'is not a parameter of this route' }]);
+    expect((await beheerder.get('/trajectories?phase=kennismaking')).status).toBe(200);
+  });
+
   it('answers 400 for a trajectory of an unknown client and starts nothing', async () => {
     const before = (await beheerder.get('/trajectories')).body.trajectories.length;
     const reply = await beheerder.post('/trajectories', { clientId: 'NOSUCHCLIENT', regisseurId: 'rita' });

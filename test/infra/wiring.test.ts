@@ -201,7 +201,7 @@ describe('alarms', () => {
     }
   });
 
-  it('alarms on API 5xx and on tasks overdue by more than 14 days', () => {
+  it('alarms on API 5xx and on tasks past their escalation moment', () => {
     expect(alarmOn('AWS/ApiGateway', '5xx', ['ApiId', ref(built.stateless.api.httpApi)])).toHaveLength(1);
     expect(alarmOn('Trajectregie', 'OverdueTasks', ['service', 'trajectregie'])).toHaveLength(1);
   });

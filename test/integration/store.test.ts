@@ -47,6 +47,7 @@ function trajectory(id: string, regisseurId: string, openTask?: Partial<Task>): 
     status: 'active',
     workflow: { status: 'running', executionName: `${id}-0`, segment: 0 },
     settledOn: '2025-01-15',
+    startedOn: '2025-01-15',
     closedTasks: [],
     nextTaskSeq: 2,
     contacts: [],
@@ -65,6 +66,7 @@ function trajectory(id: string, regisseurId: string, openTask?: Partial<Task>): 
             assigneeRole: 'regisseur',
             assigneeId: regisseurId,
             dueAt: '2025-09-15',
+            escalateOn: '2025-09-29',
             zrmDue: false,
             status: 'open',
             openedAt: '2025-08-15T09:00:00.000Z',
@@ -108,7 +110,14 @@ describe('trajectories', () => {
 
     expect((await store.listOpenTasks({})).map((t) => t.trajectoryId)).toEqual(['T4', 'T3', 'T2']);
     expect((await store.listOpenTasks({ assigneeId: 'rita' })).map((t) => t.trajectoryId)).toEqual(['T4', 'T2']);
-    expect((await store.listOpenTasks({ dueBefore: '2025-09-02' })).map((t) => t.trajectoryId)).toEqual(['T4', 'T3']);
+    expect((await store.listOpenTasks({ dueOnOrBefore: '2025-09-02' })).map((t) => t.trajectoryId)).toEqual(['T4', 'T3']);
+    // The bound is inclusive: a task due exactly on it is listed, a day earlier it is not.
+    expect((await store.listOpenTasks({ dueOnOrBefore: '2025-09-01' })).map((t) => t.trajectoryId)).toEqual(['T4', 'T3']);
+    expect((await store.listOpenTasks({ dueOnOrBefore: '2025-08-31' })).map((t) => t.trajectoryId)).toEqual(['T4']);
+    expect((await store.listOpenTasks({ dueOnOrBefore: '2025-08-01' })).map((t) => t.trajectoryId)).toEqual(['T4']);
+    expect((await store.listOpenTasks({ dueOnOrBefore: '2025-07-31' })).map((t) => t.trajectoryId)).toEqual([]);
+    expect((await store.listOpenTasks({ assigneeId: 'rita', dueOnOrBefore: '2025-10-01' })).map((t) => t.trajectoryId)).toEqual(['T4', 'T2']);
+    expect((await store.listOpenTasks({ assigneeId: 'rita', dueOnOrBefore: '2025-09-30' })).map((t) => t.trajectoryId)).toEqual(['T4']);
 
     const { openTask: _done, ...withoutTask } = trajectory('T4', 'rita', { dueAt: '2025-08-01' });
     await store.saveTrajectory({ ...withoutTask, version: 2 }, 1);
@@ -153,6 +162,30 @@ describe('audit and notifications', () => {
     await store.putNotification(n);
     await store.putNotification({ ...n, message: 'y' });
     expect((await store.listNotifications()).filter((x) => x.notificationId === 'N1')).toEqual([n]);
+  });
+
+  it('marks a notification resolved once: a second resolve keeps the first time, an unknown id is ignored', async () => {
+    const n = { notificationId: 'N2', kind: 'escalation' as const, recipientRole: 'beheerder' as const, trajectoryId: 'T2', taskId: 'T2-1', createdAt: '2025-02-01T10:00:00.000Z', message: 'x' };
+    const other = { ...n, notificationId: 'N3', taskId: 'T3-1' };
+    await store.putNotification(n);
+    await store.putNotification(other);
+    const byId = async (id: string) => (await store.listNotifications()).find((x) => x.notificationId === id);
+    expect(await byId('N2')).toEqual(n);
+    expect(await byId('N2')).not.toHaveProperty('resolvedAt');
+
+    await store.resolveNotification('N2', '2025-02-03T08:00:00.000Z');
+    expect(await byId('N2')).toEqual({ ...n, resolvedAt: '2025-02-03T08:00:00.000Z' });
+
+    await store.resolveNotification('N2', '2025-02-05T08:00:00.000Z');
+    expect((await byId('N2'))?.resolvedAt).toBe('2025-02-03T08:00:00.000Z');
+
+    await expect(store.resolveNotification('NOSUCH', '2025-02-03T08:00:00.000Z')).resolves.toBeUndefined();
+    expect(await byId('NOSUCH')).toBeUndefined();
+    expect(await byId('N3')).toEqual(other);
+
+    // Putting a resolved notification again (an idempotent repeat) does not reopen it.
+    await store.putNotification(n);
+    expect((await byId('N2'))?.resolvedAt).toBe('2025-02-03T08:00:00.000Z');
   });
 });
 

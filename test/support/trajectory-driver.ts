@@ -54,7 +54,7 @@ export class TrajectoryDriver {
     await this.complete(kennismaking, { heldOn: kennismaking.dueAt, location: 'home' });
     const pop = await this.nextTask(kennismaking.taskId);
     await this.advanceTo(pop.dueAt);
-    await this.complete(pop, { agreedOn: pop.dueAt, goals: [], baseline: { scores: baseline, scoredBy: 'client' } });
+    await this.complete(pop, { agreedOn: pop.dueAt, location: 'home', goals: [], baseline: { scores: baseline, scoredBy: 'client' } });
     return this.nextTask(pop.taskId);
   }
 

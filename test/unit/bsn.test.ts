@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isValidBsn, normaliseBsn } from '../../core/rules/bsn';
 
-/** The elfproef written out independently from DOMAIN.md: S = 9·d1 + … + 2·d8 − d9, valid iff S mod 11 = 0. */
+/** The elfproef written out independently from docs/domain.md: S = 9·d1 + … + 2·d8 − d9, valid iff S mod 11 = 0. */
 function weightedSumOfFirstEight(digits: readonly number[]): number {
   return digits.slice(0, 8).reduce((sum, d, i) => sum + (9 - i) * d, 0);
 }
@@ -20,7 +20,7 @@ const validBsn = eightDigits
   .filter(({ ds, check }) => check <= 9 && !(ds.every((d) => d === 0) && check === 0))
   .map(({ ds, check }) => [...ds, check].join(''));
 
-describe('BSN elfproef: the examples of DOMAIN.md', () => {
+describe('BSN elfproef: the examples of docs/domain.md', () => {
   it('accepts 123456782', () => {
     expect(isValidBsn('123456782')).toBe(true);
   });

@@ -8,13 +8,13 @@ import {
   kennismakingDue,
   nextContactDue,
   nextZrmDue,
-  phaseAfter,
   plannedTask,
   popDue,
   zrmDueAtContact,
   type PlannedTask,
   type ScheduleFacts,
-} from '../../core/rules/schedule';
+} from '../../core/trajectory/schedule';
+import { phaseAfter } from '../../core/trajectory/phases';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -26,18 +26,29 @@ const intervalMonths = fc.integer({ min: 1, max: 12 });
 
 interface Step {
   task: PlannedTask;
-  /** The ZRM round before this task was planned (the baseline at the POP, or the last interim). */
-  previousZrmOn?: string;
+  /** The interim ZRM rounds held before this task was planned. */
+  roundsBefore?: number;
   /** The interval in months that planned this task's due date from the last contact. */
   interval?: number;
+  /** The contact asked for a ZRM round and it was skipped (zrmSkipped). */
+  skipped?: boolean;
 }
+
+/** Facts at the start; the trajectory starts on the day of settling unless startedOn is given. */
+type Start = Omit<ScheduleFacts, 'startedOn'> & { startedOn?: string };
 
 /**
  * Runs a trajectory through the schedule: every task is completed on its due date, the facts are
- * updated as a completion would, and begeleiding loops until the AFRONDING task is planned.
+ * updated as a completion would (an interim round held counts in interimRounds; a skipped one
+ * does not), and begeleiding loops until the AFRONDING task is planned. `skip` decides, for a
+ * contact that asks for a round, whether the round is skipped.
  */
-function simulate(start: ScheduleFacts, limit = 200): { facts: ScheduleFacts; steps: Step[] } {
-  const facts: ScheduleFacts = { ...start };
+function simulate(
+  start: Start,
+  options: { limit?: number; skip?: (contactDue: string, roundsBefore: number) => boolean } = {},
+): { facts: ScheduleFacts; steps: Step[] } {
+  const limit = options.limit ?? 200;
+  const facts: ScheduleFacts = { startedOn: start.settledOn, ...start };
   const steps: Step[] = [];
 
   const kennismaking = plannedTask('kennismaking', facts);
@@ -50,18 +61,19 @@ function simulate(start: ScheduleFacts, limit = 200): { facts: ScheduleFacts; st
   steps.push({ task: pop });
   facts.popAgreedOn = pop.dueAt;
   facts.lastContactOn = pop.dueAt;
-  facts.lastZrmOn = pop.dueAt;
+  facts.interimRounds = 0; // the POP's measurement is the baseline, not an interim round
   expect(phaseAfter('POP')).toBe('begeleiding');
 
   for (let i = 0; i < limit; i++) {
-    const previousZrmOn = facts.lastZrmOn;
+    const roundsBefore: number = facts.interimRounds ?? 0;
     const interval = contactIntervalMonths(facts, facts.lastContactOn);
     const task = plannedTask('begeleiding', facts);
-    steps.push({ task, previousZrmOn, interval });
+    const skipped = task.type === 'CONTACT' && task.zrmDue && (options.skip?.(task.dueAt, roundsBefore) ?? false);
+    steps.push({ task, roundsBefore, interval, skipped });
     if (task.type === 'AFRONDING') return { facts, steps };
     expect(task.type).toBe('CONTACT');
     facts.lastContactOn = task.dueAt;
-    if (task.zrmDue) facts.lastZrmOn = task.dueAt;
+    if (task.zrmDue && !skipped) facts.interimRounds = roundsBefore + 1;
     expect(phaseAfter('CONTACT')).toBe('begeleiding');
   }
   throw new Error(`no AFRONDING within ${limit} tasks`);
@@ -102,11 +114,39 @@ describe('the default schedule, worked example (settled 2024-01-10)', () => {
 });
 
 describe('single rules, examples', () => {
-  const facts: ScheduleFacts = { settledOn: '2024-01-10', kennismakingOn: '2024-07-15', popAgreedOn: '2024-08-20' };
+  const facts: ScheduleFacts = { settledOn: '2024-01-10', startedOn: '2024-01-12', kennismakingOn: '2024-07-15', popAgreedOn: '2024-08-20' };
 
-  it('kennismakingDue is settledOn + 6 months, clamped to the month end', () => {
-    expect(kennismakingDue({ settledOn: '2024-01-10' })).toBe('2024-07-10');
-    expect(kennismakingDue({ settledOn: '2023-08-31' })).toBe('2024-02-29');
+  it('kennismakingDue is settledOn + 6 months for a trajectory started soon after settling, clamped to the month end', () => {
+    expect(kennismakingDue({ settledOn: '2024-01-10', startedOn: '2024-01-10' })).toBe('2024-07-10');
+    expect(kennismakingDue({ settledOn: '2023-08-31', startedOn: '2023-09-01' })).toBe('2024-02-29');
+  });
+
+  it('a recent settler: settled 2025-01-15, started 2025-01-20 → kennismaking due 2025-07-15 (settling + 6 months)', () => {
+    expect(kennismakingDue({ settledOn: '2025-01-15', startedOn: '2025-01-20' })).toBe('2025-07-15');
+    expect(plannedTask('kennismaking', { settledOn: '2025-01-15', startedOn: '2025-01-20' })).toEqual({
+      type: 'KENNISMAKING',
+      dueAt: '2025-07-15',
+      zrmDue: false,
+    });
+  });
+
+  it('a late starter: settled 2019-03-01, started 2025-06-10 → kennismaking due 2025-07-08 (start + 28 days)', () => {
+    expect(kennismakingDue({ settledOn: '2019-03-01', startedOn: '2025-06-10' })).toBe('2025-07-08');
+    expect(plannedTask('kennismaking', { settledOn: '2019-03-01', startedOn: '2025-06-10' })).toEqual({
+      type: 'KENNISMAKING',
+      dueAt: '2025-07-08',
+      zrmDue: false,
+    });
+    // The example of docs/domain.md, decision 1.
+    expect(kennismakingDue({ settledOn: '2019-03-01', startedOn: '2025-01-15' })).toBe('2025-02-12');
+  });
+
+  it('the later of the two rules wins, also when a trajectory starts a few months after settling', () => {
+    // settled + 6 months = 2025-07-15; start + 28 days crosses it between these starts.
+    expect(kennismakingDue({ settledOn: '2025-01-15', startedOn: '2025-06-16' })).toBe('2025-07-15'); // + 28 = 2025-07-14
+    expect(kennismakingDue({ settledOn: '2025-01-15', startedOn: '2025-06-17' })).toBe('2025-07-15'); // + 28 = 2025-07-15
+    expect(kennismakingDue({ settledOn: '2025-01-15', startedOn: '2025-06-18' })).toBe('2025-07-16'); // + 28 = 2025-07-16
+    expect(RULES.kennismakingAfterStartDays).toBe(28);
   });
 
   it('popDue is the actual kennismaking + 1 month', () => {
@@ -119,7 +159,7 @@ describe('single rules, examples', () => {
   });
 
   it('the kennismaking counts as the last contact before the POP', () => {
-    expect(nextContactDue({ settledOn: '2024-01-10', kennismakingOn: '2024-07-15' })).toBe('2024-08-15');
+    expect(nextContactDue({ settledOn: '2024-01-10', startedOn: '2024-01-12', kennismakingOn: '2024-07-15' })).toBe('2024-08-15');
   });
 
   it('a contact held exactly at kennismaking + 3 months is no longer inside the period: the next is 2 months on', () => {
@@ -132,9 +172,28 @@ describe('single rules, examples', () => {
     expect(nextContactDue({ ...facts, lastContactOn: '2025-03-01', intervalMonths: 1 })).toBe('2025-04-01');
   });
 
-  it('nextZrmDue stays on the six-month grid from the POP: a late round does not shift the next', () => {
-    expect(nextZrmDue({ ...facts, lastZrmOn: '2025-03-03' })).toBe('2025-08-20');
-    expect(nextZrmDue({ ...facts, lastZrmOn: '2025-02-01' })).toBe('2025-08-20');
+  it('nextZrmDue is POP + (interimRounds + 1) × 6 months: the grid from the POP, counted by rounds held', () => {
+    expect(nextZrmDue(facts)).toBe('2025-02-20');
+    expect(nextZrmDue({ ...facts, interimRounds: 0 })).toBe('2025-02-20');
+    expect(nextZrmDue({ ...facts, interimRounds: 1 })).toBe('2025-08-20');
+    expect(nextZrmDue({ ...facts, interimRounds: 4 })).toBe('2027-02-20');
+    expect(() => nextZrmDue({ settledOn: '2024-01-10', startedOn: '2024-01-12', kennismakingOn: '2024-07-15' })).toThrow(/popAgreedOn/);
+  });
+
+  it('nextZrmDue does not depend on when a round was held, nor on the last contact: a late round does not shift the next', () => {
+    for (const lastContactOn of ['2025-02-01', '2025-03-03', '2025-06-05']) {
+      expect(nextZrmDue({ ...facts, interimRounds: 1, lastContactOn })).toBe('2025-08-20');
+    }
+  });
+
+  it('property: nextZrmDue = POP + (interimRounds + 1) × 6 months', () => {
+    fc.assert(
+      fc.property(settledOn, fc.integer({ min: 0, max: 6 }), (pop, rounds) => {
+        expect(nextZrmDue({ settledOn: pop, startedOn: pop, popAgreedOn: pop, interimRounds: rounds })).toBe(
+          addMonths(pop, (rounds + 1) * RULES.zrmIntervalMonths),
+        );
+      }),
+    );
   });
 
   it('afrondingDue is POP + 36 months', () => {
@@ -142,13 +201,13 @@ describe('single rules, examples', () => {
   });
 
   it('no contact asks for a ZRM round that falls at or after the afronding', () => {
-    const late = { ...facts, lastZrmOn: '2027-02-20', lastContactOn: '2027-06-20' };
+    const late = { ...facts, interimRounds: 5, lastContactOn: '2027-06-20' };
     expect(nextZrmDue(late)).toBe('2027-08-20');
     expect(zrmDueAtContact(late, '2027-07-20')).toBe(false);
   });
 
   it('a ZRM round already overdue is asked for at the next contact', () => {
-    expect(zrmDueAtContact({ ...facts, lastZrmOn: '2024-08-20', lastContactOn: '2025-03-01' }, '2025-05-01')).toBe(true);
+    expect(zrmDueAtContact({ ...facts, interimRounds: 0, lastContactOn: '2025-03-01' }, '2025-05-01')).toBe(true);
   });
 
   it('the overdracht waits 14 days for the acknowledgement after delivery, and needs the delivery date', () => {
@@ -160,26 +219,124 @@ describe('single rules, examples', () => {
     expect(() => plannedTask('closed', facts)).toThrow();
   });
 
-  it('phaseAfter: AFRONDING goes to overdracht on handover and closed otherwise; ACKNOWLEDGE closes', () => {
+  it('phaseAfter: AFRONDING goes to overdracht on handover and closed on close (and needs the decision); ACKNOWLEDGE closes', () => {
     expect(phaseAfter('AFRONDING', 'handover')).toBe('overdracht');
     expect(phaseAfter('AFRONDING', 'close')).toBe('closed');
-    expect(phaseAfter('AFRONDING')).toBe('closed');
+    // A completed AFRONDING always carries a decision (the completion schema requires one).
+    expect(() => phaseAfter('AFRONDING')).toThrow(/decision/);
     expect(phaseAfter('ACKNOWLEDGE')).toBe('closed');
   });
 
   it('the schedule names the missing fact instead of inventing a date', () => {
-    expect(() => popDue({ settledOn: '2024-01-10' })).toThrow(/kennismakingOn/);
-    expect(() => afrondingDue({ settledOn: '2024-01-10', kennismakingOn: '2024-07-15' })).toThrow(/popAgreedOn/);
+    expect(() => popDue({ settledOn: '2024-01-10', startedOn: '2024-01-12' })).toThrow(/kennismakingOn/);
+    expect(() => afrondingDue({ settledOn: '2024-01-10', startedOn: '2024-01-12', kennismakingOn: '2024-07-15' })).toThrow(/popAgreedOn/);
+  });
+});
+
+describe('ZRM rounds are not lost: skipped and late rounds', () => {
+  const pop: ScheduleFacts = { settledOn: '2024-01-10', startedOn: '2024-01-10', kennismakingOn: '2024-07-10', popAgreedOn: '2024-08-10' };
+
+  it('a skipped round stays due (it is not counted) and is asked for in the next contact', () => {
+    // Round 1 (due 2025-02-10) was asked for in the contact of 2025-02-10 and skipped: interimRounds stays 0.
+    const afterSkip: ScheduleFacts = { ...pop, lastContactOn: '2025-02-10', interimRounds: 0 };
+    expect(nextZrmDue(afterSkip)).toBe('2025-02-10');
+    expect(plannedTask('begeleiding', afterSkip)).toEqual({ type: 'CONTACT', dueAt: '2025-04-10', zrmDue: true });
+    // Held there: round 2 is due at POP + 12 months, asked for in the contact of that day, not before.
+    const afterHeld: ScheduleFacts = { ...afterSkip, lastContactOn: '2025-04-10', interimRounds: 1 };
+    expect(nextZrmDue(afterHeld)).toBe('2025-08-10');
+    expect(plannedTask('begeleiding', afterHeld)).toEqual({ type: 'CONTACT', dueAt: '2025-06-10', zrmDue: false });
+    expect(plannedTask('begeleiding', { ...afterHeld, lastContactOn: '2025-06-10' })).toEqual({ type: 'CONTACT', dueAt: '2025-08-10', zrmDue: true });
+  });
+
+  it('a skipped round, run through the whole schedule: asked again at the next contact, and all five rounds are still held', () => {
+    const { steps, facts } = simulate({ settledOn: '2024-01-10' }, { skip: (due) => due === '2025-02-10' });
+    const flagged = contactsOf(steps).filter((s) => s.task.zrmDue);
+    expect(flagged.map((s) => `${s.task.dueAt}${s.skipped ? ' skipped' : ''}`)).toEqual([
+      '2025-02-10 skipped',
+      '2025-04-10', // the next contact asks again
+      '2025-08-10', // round 2 stays at POP + 12 months
+      '2026-02-10',
+      '2026-08-10',
+      '2027-02-10',
+    ]);
+    expect(facts.interimRounds).toBe(5);
+    expect(steps.at(-1)!.task).toEqual({ type: 'AFRONDING', dueAt: '2027-08-10', zrmDue: true });
+  });
+
+  it('a round skipped twice is asked for again at each next contact', () => {
+    const { steps } = simulate({ settledOn: '2024-01-10' }, { skip: (due) => due === '2025-02-10' || due === '2025-04-10' });
+    const flagged = contactsOf(steps).filter((s) => s.task.zrmDue);
+    expect(flagged.slice(0, 4).map((s) => `${s.task.dueAt}${s.skipped ? ' skipped' : ''}`)).toEqual([
+      '2025-02-10 skipped',
+      '2025-04-10 skipped',
+      '2025-06-10',
+      '2025-08-10',
+    ]);
+  });
+
+  it('a late round (held 9.5 months after the POP) keeps round 2 due at POP + 12 months', () => {
+    const heldOn = addDays(addMonths('2024-08-10', 9), 15); // 2025-05-25
+    expect(heldOn).toBe('2025-05-25');
+    const afterLateRound: ScheduleFacts = { ...pop, lastContactOn: heldOn, interimRounds: 1 };
+    expect(nextZrmDue(afterLateRound)).toBe(addMonths('2024-08-10', 12));
+    expect(nextZrmDue(afterLateRound)).toBe('2025-08-10');
+    // The next contact (2 months on) lies nearest to that round, so it asks for it: round 2 is not dropped.
+    expect(plannedTask('begeleiding', afterLateRound)).toEqual({ type: 'CONTACT', dueAt: '2025-07-25', zrmDue: true });
+  });
+
+  it('property: after a skipped round the next task is a contact that asks for a round again (or the afronding)', () => {
+    fc.assert(
+      fc.property(
+        settledOn,
+        fc.option(intervalMonths, { nil: undefined }),
+        fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }),
+        (settled, interval, skips) => {
+          let asked = 0;
+          const { steps } = simulate({ settledOn: settled, ...(interval ? { intervalMonths: interval } : {}) }, { skip: () => skips[asked++ % skips.length]! });
+          steps.forEach((step, i) => {
+            if (!step.skipped) return;
+            const following = steps[i + 1]!;
+            if (following.task.type === 'CONTACT') expect(following.task.zrmDue).toBe(true);
+            else expect(following.task.type).toBe('AFRONDING');
+            expect(following.roundsBefore).toBe(step.roundsBefore);
+          });
+        },
+      ),
+    );
+  });
+
+  it('property: with rounds skipped at random, round k is never held more than half a contact interval before POP + 6k, and at most 5 are held', () => {
+    fc.assert(
+      fc.property(
+        settledOn,
+        fc.option(intervalMonths, { nil: undefined }),
+        fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }),
+        (settled, interval, skips) => {
+          let asked = 0;
+          const { steps, facts } = simulate({ settledOn: settled, ...(interval ? { intervalMonths: interval } : {}) }, { skip: () => skips[asked++ % skips.length]! });
+          const popOn = steps[1]!.task.dueAt;
+          const held = contactsOf(steps).filter((s) => s.task.zrmDue && !s.skipped);
+          expect(held).toHaveLength(facts.interimRounds!);
+          expect(held.length).toBeLessThanOrEqual(5);
+          held.forEach((step, i) => {
+            const round = addMonths(popOn, (i + 1) * RULES.zrmIntervalMonths);
+            const halfInterval = Math.ceil((step.interval! * 31) / 2);
+            expect(daysBetween(step.task.dueAt, round)).toBeLessThanOrEqual(halfInterval);
+          });
+        },
+      ),
+    );
   });
 });
 
 describe('early afronding', () => {
   const facts: ScheduleFacts = {
     settledOn: '2024-01-10',
+    startedOn: '2024-01-10',
     kennismakingOn: '2024-07-10',
     popAgreedOn: '2024-08-10',
     lastContactOn: '2025-06-10',
-    lastZrmOn: '2025-02-10',
+    interimRounds: 1,
   };
 
   it('a requested afronding date overrides POP + 36 months, in begeleiding and in the afronding phase', () => {
@@ -220,6 +377,7 @@ describe('schedule properties over random settlement dates and intervals', () =>
           const kennismakingOn = addMonths(settled, 6);
           const facts: ScheduleFacts = {
             settledOn: settled,
+            startedOn: settled,
             kennismakingOn,
             popAgreedOn: addMonths(kennismakingOn, 1),
             lastContactOn: addDays(kennismakingOn, daysAfterKennismaking),
@@ -271,20 +429,46 @@ describe('schedule properties over random settlement dates and intervals', () =>
     );
   });
 
-  it('every ZRM-flagged contact lies within half a contact interval of a round on the six-month grid from the POP', () => {
+  it('with contacts at least every six months, every ZRM-flagged contact lies within half a contact interval of its own round (POP + 6k for the k-th)', () => {
     fc.assert(
-      fc.property(settledOn, fc.option(intervalMonths, { nil: undefined }), (settled, interval) => {
+      fc.property(settledOn, fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }), (settled, interval) => {
         const { steps } = simulate({ settledOn: settled, ...(interval ? { intervalMonths: interval } : {}) });
         const pop = steps[1]!.task.dueAt;
         for (const step of contactsOf(steps).filter((s) => s.task.zrmDue)) {
           const halfInterval = Math.ceil((step.interval! * 31) / 2);
-          const nearest = Math.min(
-            ...[1, 2, 3, 4, 5].map((k) => Math.abs(daysBetween(addMonths(pop, k * RULES.zrmIntervalMonths), step.task.dueAt))),
-          );
-          expect(nearest).toBeLessThanOrEqual(halfInterval);
+          const round = addMonths(pop, (step.roundsBefore! + 1) * RULES.zrmIntervalMonths);
+          expect(Math.abs(daysBetween(round, step.task.dueAt))).toBeLessThanOrEqual(halfInterval);
         }
       }),
     );
+  });
+
+  it('any interval: a round is asked for no earlier than half a contact interval before it is due, and later than half an interval after only when the contact before was busy with the round before (a late round does not drop the next)', () => {
+    // E.g. every 7 months: each round is held a month later than the one before, so round 5
+    // (POP + 30) is held at POP + 35; it is not dropped.
+    fc.assert(
+      fc.property(settledOn, fc.option(intervalMonths, { nil: undefined }), (settled, interval) => {
+        const { steps } = simulate({ settledOn: settled, ...(interval ? { intervalMonths: interval } : {}) });
+        const pop = steps[1]!.task.dueAt;
+        steps.forEach((step, i) => {
+          if (step.task.type !== 'CONTACT' || !step.task.zrmDue) return;
+          const halfInterval = Math.ceil((step.interval! * 31) / 2);
+          const round = addMonths(pop, (step.roundsBefore! + 1) * RULES.zrmIntervalMonths);
+          expect(daysBetween(step.task.dueAt, round)).toBeLessThanOrEqual(halfInterval);
+          if (daysBetween(round, step.task.dueAt) > halfInterval) {
+            const before = steps[i - 1]!;
+            expect(before.task.type === 'CONTACT' && before.task.zrmDue).toBe(true);
+          }
+        });
+      }),
+    );
+  });
+
+  it('every 7 months, worked example: the rounds are held at POP + 7, 14, 21, 28 and 35 months, none dropped', () => {
+    const { steps } = simulate({ settledOn: '2015-01-01', intervalMonths: 7 });
+    const pop = steps[1]!.task.dueAt;
+    expect(pop).toBe('2015-08-01');
+    expect(contactsOf(steps).filter((s) => s.task.zrmDue).map((s) => s.task.dueAt)).toEqual([7, 14, 21, 28, 35].map((m) => addMonths(pop, m)));
   });
 
   it('keeps five interim rounds when the settlement falls on the 29th–31st and contact dates clamp to month ends', () => {
@@ -310,6 +494,23 @@ describe('schedule properties over random settlement dates and intervals', () =>
           const nearest = Math.min(...measured.map((m) => Math.abs(daysBetween(round, m))));
           expect(nearest, `round ${round}`).toBeLessThanOrEqual(slack);
         }
+      }),
+    );
+  });
+
+  it('the kennismaking is due on the later of settling + 6 months and the start + 28 days (late starters)', () => {
+    fc.assert(
+      fc.property(settledOn, fc.integer({ min: 0, max: 4000 }), (settled, startOffset) => {
+        const startedOn = addDays(settled, startOffset);
+        const afterSettling = addMonths(settled, RULES.kennismakingAfterSettlingMonths);
+        const afterStart = addDays(startedOn, RULES.kennismakingAfterStartDays);
+        const due = kennismakingDue({ settledOn: settled, startedOn });
+        expect(due).toBe(afterSettling > afterStart ? afterSettling : afterStart);
+        expect(due >= afterSettling && due >= afterStart).toBe(true);
+        // The rest of the schedule runs from the kennismaking as held.
+        const { steps } = simulate({ settledOn: settled, startedOn });
+        expect(steps[0]!.task).toEqual({ type: 'KENNISMAKING', dueAt: due, zrmDue: false });
+        expect(steps[1]!.task).toEqual({ type: 'POP', dueAt: addMonths(due, 1), zrmDue: true });
       }),
     );
   });

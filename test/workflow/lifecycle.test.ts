@@ -74,6 +74,7 @@ async function runToAfronding(
     if (task.type === 'POP') {
       await driver.complete(task, {
         agreedOn: held,
+        location: 'home',
         goals: [{ domain: 'workEducation', desiredSituation: 'Taalniveau B1', action: 'Taalcursus bij de bibliotheek' }],
         baseline: { scores: BASELINE, scoredBy: 'together' },
       });
@@ -138,6 +139,10 @@ describe('a whole trajectory on the local stack', () => {
     const { afronding } = await runToAfronding(driver);
     await driver.advanceTo(afronding.dueAt);
 
+    const shown = await regisseur.get(`/tasks/${afronding.taskId}`);
+    // So far (the latest interim scores against the baseline): two domains up, and workEducation still at 2.
+    expect(shown.body.advice).toEqual({ proposal: 'handover', improvedDomains: ['finances', 'socialNetwork'], successful: true });
+
     const withoutConsent = await regisseur.post(`/tasks/${afronding.taskId}/complete`, {
       final: { measuredOn: afronding.dueAt, scores: { ...BASELINE, finances: 3, housing: 2 }, scoredBy: 'together' },
       decision: 'handover',
@@ -145,11 +150,12 @@ describe('a whole trajectory on the local stack', () => {
     expect(withoutConsent.status).toBe(400);
     expect(withoutConsent.body.errors).toEqual([expect.objectContaining({ field: 'consent' })]);
 
-    await driver.complete(afronding, {
+    const completed = await regisseur.post(`/tasks/${afronding.taskId}/complete`, {
       final: { measuredOn: afronding.dueAt, scores: { ...BASELINE, finances: 3, housing: 2 }, scoredBy: 'together' },
       decision: 'handover',
       consent: true,
     });
+    expect(completed.body).toMatchObject({ decision: 'handover', proposal: 'handover', outcome: { successful: false, improvedDomains: ['finances'] } });
     const gemeente = await as(env.runtime.url, env.dataDir, 'gemeente', 'klantregie');
     const handover = await eventually(async () => {
       const { body } = await gemeente.get('/handovers');
@@ -184,10 +190,13 @@ describe('a whole trajectory on the local stack', () => {
 });
 
 describe('when tasks slip or the afronding comes early', () => {
-  it('escalates a task overdue by more than 14 days once, keeps it open, and continues as new', async () => {
+  it('escalates a task once on its escalation day (due + 14 days), keeps it open, continues as new, and resolves the escalation when done', async () => {
     const driver = await startTrajectory();
     const kennismaking = await driver.nextTask();
-    await driver.advanceTo('2025-07-30'); // due 2025-07-15: 15 days overdue, past the escalation moment
+    expect(kennismaking).toMatchObject({ dueAt: '2025-07-15', escalateOn: '2025-07-29', escalatesAt: '2025-07-28T22:00:00.000Z' });
+    await driver.advanceTo('2025-07-28');
+    expect((await beheerder.get('/notifications')).body.notifications).toEqual([]);
+    await driver.advanceTo('2025-07-29'); // the escalation day: counted by the workflow, the tick and the overview alike
 
     const { body } = await beheerder.get('/notifications');
     expect(body.notifications).toEqual([
@@ -199,19 +208,28 @@ describe('when tasks slip or the afronding comes early', () => {
     }, 'the successor execution');
     expect(view.workflow.executions.map((e: { status: string }) => e.status)).toEqual(['SUCCEEDED', 'RUNNING']);
     const open = (await regisseur.get('/tasks')).body.tasks;
-    expect(open).toEqual([expect.objectContaining({ taskId: kennismaking.taskId, overdue: true, escalatedAt: '2025-07-30T09:00:00.000Z' })]);
+    expect(open).toEqual([expect.objectContaining({ taskId: kennismaking.taskId, overdue: true, escalatedAt: '2025-07-29T09:00:00.000Z', daysOverdue: 14 })]);
 
     // The scheduler tick publishes the gauge the overdue alarm watches; the beheerder sees the same.
     const published: Array<[string, number]> = [];
     await tick({ ...env.runtime.deps, metrics: { gauge: async (name, value) => void published.push([name, value]) } });
     expect(published).toEqual([['OverdueTasks', 1]]);
-    expect((await beheerder.get('/overview')).body.tasks).toEqual({ open: 1, overdue: 1, overdueOverEscalation: 1 });
+    expect((await beheerder.get('/overview')).body.tasks).toEqual({ open: 1, overdue: 1, pastEscalation: 1 });
 
     await driver.advanceTo('2025-09-30');
     expect((await beheerder.get('/notifications')).body.notifications).toHaveLength(1);
     await driver.complete(kennismaking, { heldOn: '2025-09-30', location: 'home', firstContactVia: 'trusted_person' });
+    expect((await beheerder.get('/notifications')).body.notifications).toEqual([
+      expect.objectContaining({ taskId: kennismaking.taskId, resolvedAt: '2025-09-30T09:00:00.000Z' }),
+    ]);
+    // The POP is the monthly meeting after the kennismaking, but escalates only when the
+    // kennismakingsperiode (three months) has passed without one.
     const pop = await driver.nextTask(kennismaking.taskId);
-    expect(pop).toMatchObject({ type: 'POP', dueAt: '2025-10-30' });
+    expect(pop).toMatchObject({ type: 'POP', dueAt: '2025-10-30', escalateOn: '2025-12-30' });
+    await driver.advanceTo('2025-12-29');
+    expect((await beheerder.get('/notifications')).body.notifications).toHaveLength(1);
+    await driver.advanceTo('2025-12-30');
+    expect((await beheerder.get('/notifications')).body.notifications).toHaveLength(2);
   });
 
   it('plans the afronding now when the regisseur asks for it early, cancelling the open contact', async () => {
@@ -219,13 +237,16 @@ describe('when tasks slip or the afronding comes early', () => {
     const contact = await driver.throughPop(BASELINE);
     await driver.advanceTo('2025-09-01');
 
-    const asked = await regisseur.post(`/trajectories/${driver.trajectoryId}/afronding`);
+    const withoutReason = await regisseur.post(`/trajectories/${driver.trajectoryId}/afronding`, {});
+    expect(withoutReason.status).toBe(400);
+    const asked = await regisseur.post(`/trajectories/${driver.trajectoryId}/afronding`, { reason: 'Zelfredzaam: werk gevonden' });
     expect(asked.status).toBe(202);
     const afronding = await driver.nextTask(contact.taskId);
     expect(afronding).toMatchObject({ type: 'AFRONDING', dueAt: '2025-09-01' });
     await driver.complete(afronding, {
       final: { measuredOn: '2025-09-01', scores: { ...BASELINE, finances: 4, workEducation: 3 }, scoredBy: 'together' },
       decision: 'close',
+      reason: 'Sociaal netwerk groeit via de taalcursus',
     });
     const closed = await eventually(async () => {
       const v = await driver.view();
@@ -240,6 +261,54 @@ describe('when tasks slip or the afronding comes early', () => {
     ]);
   });
 
+  it('withdraws from any wait: the execution ends through Close, no task stays open, and it counts apart from the target', async () => {
+    const driver = await startTrajectory();
+    const contact = await driver.throughPop(BASELINE);
+    await driver.advanceTo('2025-09-01');
+
+    const badReason = await regisseur.post(`/trajectories/${driver.trajectoryId}/withdraw`, { on: '2025-09-01', reason: 'bored' });
+    expect(badReason.status).toBe(400);
+    const future = await regisseur.post(`/trajectories/${driver.trajectoryId}/withdraw`, { on: '2025-09-02', reason: 'moved_away' });
+    expect(future.status).toBe(400);
+    expect(future.body.errors).toEqual([expect.objectContaining({ field: 'on' })]);
+
+    const withdrawn = await regisseur.post(`/trajectories/${driver.trajectoryId}/withdraw`, { on: '2025-08-30', reason: 'moved_away', note: 'Verhuisd naar Utrecht' });
+    expect(withdrawn.status).toBe(200);
+    expect(withdrawn.body).toMatchObject({ phase: 'closed', status: 'closed' });
+    const done = await eventually(async () => {
+      const v = await driver.view();
+      return v.workflow.status === 'done' ? v : undefined;
+    }, 'the workflow to end');
+    expect(done.outcome).toMatchObject({ reason: 'withdrawn', closedOn: '2025-08-30', withdrawal: { reason: 'moved_away' } });
+    expect(done.tasks.find((t: OpenTask) => t.taskId === contact.taskId)).toMatchObject({ status: 'cancelled' });
+    expect(done.workflow.executions.map((e: { status: string }) => e.status)).toEqual(['SUCCEEDED']);
+    expect((await regisseur.get('/tasks')).body.tasks).toEqual([]);
+    expect((await regisseur.post(`/trajectories/${driver.trajectoryId}/withdraw`, { on: '2025-08-30', reason: 'other' })).status).toBe(409);
+    const { body: overview } = await beheerder.get('/overview');
+    expect(overview.outcomes).toEqual({ closed: 1, successful: 0, handedOver: 0, withdrawn: 1, successRate: null, target: 0.8 });
+    // The client is free for a new trajectory.
+    const again = await beheerder.post('/trajectories', { clientId: done.clientId, regisseurId: 'rita' });
+    expect(again.status).toBe(201);
+  });
+
+  it('asks for the afronding from the POP phase on; before the kennismaking the answer is to withdraw', async () => {
+    const driver = await startTrajectory();
+    const kennismaking = await driver.nextTask();
+    const tooEarly = await regisseur.post(`/trajectories/${driver.trajectoryId}/afronding`, { reason: 'Programma stopt' });
+    expect(tooEarly.status).toBe(409);
+    expect(tooEarly.body.detail).toMatch(/withdraw/);
+
+    await driver.advanceTo(kennismaking.dueAt);
+    await driver.complete(kennismaking, { heldOn: kennismaking.dueAt, location: 'home' });
+    const pop = await driver.nextTask(kennismaking.taskId);
+    expect((await beheerder.post(`/trajectories/${driver.trajectoryId}/afronding`, { reason: 'Programma stopt' })).status).toBe(202);
+    const afronding = await driver.nextTask(pop.taskId);
+    expect(afronding).toMatchObject({ type: 'AFRONDING', dueAt: kennismaking.dueAt });
+    const view = await driver.view();
+    expect(view).toMatchObject({ phase: 'afronding', afrondingReason: 'Programma stopt' });
+    expect(view.tasks.find((t: OpenTask) => t.taskId === pop.taskId)).toMatchObject({ status: 'cancelled' });
+  });
+
   it("follows the trajectory's own interval once the regisseur sets it, without changing the running definition", async () => {
     const driver = await startTrajectory();
     const kennismaking = await driver.nextTask();
@@ -251,7 +320,7 @@ describe('when tasks slip or the afronding comes early', () => {
     const quarterly = await regisseur.patch(`/trajectories/${driver.trajectoryId}`, { intervalMonths: 3 });
     expect(quarterly.status).toBe(200);
     await driver.advanceTo(pop.dueAt);
-    await driver.complete(pop, { agreedOn: pop.dueAt, goals: [], baseline: { scores: BASELINE, scoredBy: 'client' } });
+    await driver.complete(pop, { agreedOn: pop.dueAt, location: 'home', goals: [], baseline: { scores: BASELINE, scoredBy: 'client' } });
     const contact = await driver.nextTask(pop.taskId);
     expect(contact).toMatchObject({ type: 'CONTACT', dueAt: '2025-11-15' });
 

@@ -1,0 +1,401 @@
+/**
+ * The trajectory aggregate: its state and every transition, as pure functions. Each transition
+ * takes the current trajectory and a command and returns the next state and the effects to carry
+ * out once it is stored (tell the waiting workflow, record a notification, write the audit
+ * entry, release a claim). It never reads the clock or makes IDs itself: both come in the
+ * command. Use cases run it through `changeTrajectory` (core/usecases/change.ts): load → apply →
+ * conditional save on the version → effects.
+ */
+import { ConflictError, ValidationError, WithdrawnError, WorkflowOutOfSyncError, AfrondingRequestedError } from '../errors';
+import { today } from '../rules/dates';
+import { taskIdFor } from '../rules/task-id';
+import type { Actor, AuditEntry, Notification, Outcome, Phase, Task, TaskType, Trajectory, Withdrawal } from '../schemas';
+import type { TaskResult, WaitSignal } from '../workflow/contract';
+import { applyCompletion, closeTask, type CompletionAnswer } from './completion';
+import { deadlineFor, isPastEscalation, type Deadline } from './deadlines';
+import { assigneeOf, phaseOfTask } from './phases';
+import { heldRounds, plannedTask, type PlannedTask, type ScheduleFacts } from './schedule';
+import type { Completion } from '../schemas';
+
+export type Effect =
+  /** Tell the execution waiting on `token` that its task is done. */
+  | { type: 'resolveWait'; token: string; result: TaskResult }
+  /** Send the waiting execution elsewhere (afronding, plan again, close). */
+  | { type: 'redirectWait'; token: string; signal: WaitSignal }
+  /** Record a notification (idempotent by its id); recorded before the save, so never lost. */
+  | { type: 'notify'; notification: Notification }
+  | { type: 'resolveNotification'; notificationId: string; at: string }
+  /** The client may start a new trajectory. */
+  | { type: 'releaseActiveClaim' }
+  /** A handover not yet acknowledged is void: it leaves the municipality's inbox. */
+  | { type: 'voidHandover'; handoverId: string; at: string }
+  | { type: 'audit'; entry: AuditEntry };
+
+export interface Transition<A = undefined> {
+  /** The next state; the same object when nothing changes (then nothing is written). */
+  next: Trajectory;
+  effects: Effect[];
+  answer: A;
+}
+
+const unchanged = <A>(t: Trajectory, answer: A): Transition<A> => ({ next: t, effects: [], answer });
+
+/** The facts the schedule plans from. */
+export function scheduleFacts(t: Trajectory): ScheduleFacts {
+  return { ...t, interimRounds: heldRounds(t) };
+}
+
+export function isWithdrawn(t: Trajectory): boolean {
+  return t.outcome?.reason === 'withdrawn';
+}
+
+function auditEntry(actor: Actor, t: Trajectory, action: AuditEntry['action'], detail: string, now: Date): Effect {
+  return { type: 'audit', entry: { clientId: t.clientId, at: now.toISOString(), actorId: actor.userId, actorRole: actor.role, action, detail } };
+}
+
+export const escalationId = (taskId: string) => `${taskId}-escalation`;
+
+/** An escalated task that is done, cancelled or withdrawn resolves its escalation. */
+function resolveEscalation(task: Task | undefined, now: Date): Effect[] {
+  return task?.escalatedAt ? [{ type: 'resolveNotification', notificationId: escalationId(task.taskId), at: now.toISOString() }] : [];
+}
+
+// ---------- Start ----------
+
+export function startTrajectory(cmd: {
+  trajectoryId: string;
+  clientId: string;
+  settledOn: string;
+  regisseurId: string;
+  intervalMonths?: number;
+  executionName: string;
+  actor: Actor;
+  now: Date;
+}): Trajectory {
+  return {
+    trajectoryId: cmd.trajectoryId,
+    clientId: cmd.clientId,
+    regisseurId: cmd.regisseurId,
+    phase: 'kennismaking',
+    status: 'active',
+    workflow: { status: 'running', executionName: cmd.executionName, segment: 0 },
+    settledOn: cmd.settledOn,
+    startedOn: today(cmd.now),
+    ...(cmd.intervalMonths ? { intervalMonths: cmd.intervalMonths } : {}),
+    closedTasks: [],
+    nextTaskSeq: 1,
+    contacts: [],
+    measurements: [],
+    popVersions: [],
+    createdAt: cmd.now.toISOString(),
+    createdBy: cmd.actor.userId,
+    version: 1,
+  };
+}
+
+// ---------- Open a task (the workflow's wait) ----------
+
+/** The deadline of a planned task if it were opened now (the one deadlines rule). */
+export function deadlineOf(t: Trajectory, planned: PlannedTask, now: Date): Deadline {
+  return deadlineFor({
+    type: planned.type,
+    plannedDue: planned.dueAt,
+    openedOn: today(now),
+    ...(t.kennismakingOn ? { kennismakingOn: t.kennismakingOn } : {}),
+  });
+}
+
+export interface OpenTaskCommand {
+  taskType: TaskType;
+  token: string;
+  executionName: string;
+  segment: number;
+  now: Date;
+  /** For the ACKNOWLEDGE task: the day the handover was delivered. */
+  handoverDeliveredOn?: string;
+}
+
+/**
+ * Opens the task the workflow waits for, or re-registers the new token on the task already open
+ * (re-entry after continue-as-new, recovery or restart). Never a second open task. A task
+ * completed while no execution waited resolves the new wait at once.
+ */
+export function openTask(t: Trajectory, cmd: OpenTaskCommand): Transition<{ taskId: string; resolvedWith?: TaskResult }> {
+  if (isWithdrawn(t)) throw new WithdrawnError('The trajectory was withdrawn');
+  const workflow = { status: 'running' as const, executionName: cmd.executionName, segment: cmd.segment };
+  const open = t.openTask;
+  if (open) {
+    if (open.type !== cmd.taskType) {
+      throw new WorkflowOutOfSyncError(`The trajectory has an open ${open.type} task, the workflow waits for ${cmd.taskType}`);
+    }
+    return {
+      next: { ...t, openTask: { ...open, token: cmd.token, executionName: cmd.executionName }, workflow },
+      effects: [],
+      answer: { taskId: open.taskId },
+    };
+  }
+  const phase = phaseOfTask(cmd.taskType);
+  if (t.phase !== phase) {
+    // The task was completed while no execution waited for it (e.g. a crash after the write).
+    const done = t.closedTasks.at(-1);
+    if (done?.type === cmd.taskType && done.status === 'completed' && done.result) {
+      return { next: t, effects: [{ type: 'resolveWait', token: cmd.token, result: done.result }], answer: { taskId: done.taskId, resolvedWith: done.result } };
+    }
+  }
+  if (t.afrondingRequestedOn && (cmd.taskType === 'POP' || cmd.taskType === 'CONTACT')) {
+    throw new AfrondingRequestedError('The afronding was asked for');
+  }
+  const planned = plannedTask(phase, scheduleFacts(t), cmd.handoverDeliveredOn);
+  if (planned.type === 'AFRONDING' && cmd.taskType === 'CONTACT') {
+    // The afronding came closer (a longer interval) while this contact was being planned.
+    throw new AfrondingRequestedError('The schedule now asks for the afronding');
+  }
+  if (planned.type !== cmd.taskType) {
+    throw new WorkflowOutOfSyncError(`The schedule asks for ${planned.type}, the workflow for ${cmd.taskType}`);
+  }
+  const deadline = deadlineOf(t, planned, cmd.now);
+  const task: Task = {
+    taskId: taskIdFor(t.trajectoryId, t.nextTaskSeq),
+    trajectoryId: t.trajectoryId,
+    clientId: t.clientId,
+    type: planned.type,
+    ...assigneeOf(planned.type, t.regisseurId),
+    ...deadline,
+    zrmDue: planned.zrmDue,
+    status: 'open',
+    openedAt: cmd.now.toISOString(),
+    ...(t.handoverId && planned.type === 'ACKNOWLEDGE' ? { handoverId: t.handoverId } : {}),
+    executionName: cmd.executionName,
+    token: cmd.token,
+  };
+  return {
+    next: { ...t, phase, openTask: task, nextTaskSeq: t.nextTaskSeq + 1, workflow },
+    effects: [],
+    answer: { taskId: task.taskId },
+  };
+}
+
+// ---------- Complete ----------
+
+/** The open task as the caller may act on it: a task no longer open is a conflict. */
+function requireOpen(t: Trajectory, taskId: string): Task {
+  const open = t.openTask;
+  if (open?.taskId === taskId) return open;
+  const closed = t.closedTasks.find((c) => c.taskId === taskId);
+  throw new ConflictError(closed ? `This task is already ${closed.status}` : `Task ${taskId} is not open`);
+}
+
+/** A regisseur completes the open task: the records are added, the workflow is told. */
+export function completeTask(
+  t: Trajectory,
+  cmd: { taskId: string; completion: Completion; actor: Actor; now: Date; newId: () => string },
+): Transition<CompletionAnswer> {
+  const task = requireOpen(t, cmd.taskId);
+  const { next, answer } = applyCompletion({ trajectory: t, task, completion: cmd.completion, actor: cmd.actor, now: cmd.now, newId: cmd.newId });
+  const result: TaskResult = { taskId: answer.taskId, type: answer.type, ...(answer.decision ? { decision: answer.decision } : {}) };
+  return {
+    next,
+    effects: [
+      { type: 'resolveWait', token: task.token, result },
+      ...resolveEscalation(task, cmd.now),
+      auditEntry(cmd.actor, t, 'update', `complete ${task.type} task ${task.taskId}`, cmd.now),
+    ],
+    answer,
+  };
+}
+
+/** The municipality acknowledges the handover: its task completes and the trajectory closes as handed over. */
+export function acknowledgeHandover(t: Trajectory, cmd: { handoverId: string; actor: Actor; now: Date }): Transition<{ alreadyClosed: boolean }> {
+  if (t.outcome?.handedOver) return unchanged(t, { alreadyClosed: true }); // an earlier acknowledgement was interrupted
+  if (isWithdrawn(t)) throw new ConflictError('This trajectory was withdrawn; the handover is void');
+  const task = t.openTask;
+  if (!task || task.type !== 'ACKNOWLEDGE') {
+    throw new ConflictError('This handover is not waiting for acknowledgement yet; try again shortly');
+  }
+  const result: TaskResult = { taskId: task.taskId, type: task.type };
+  const outcome: Outcome = {
+    successful: t.outcome?.successful ?? false,
+    improvedDomains: t.outcome?.improvedDomains ?? [],
+    handedOver: true,
+    reason: 'completed',
+    closedOn: today(cmd.now),
+  };
+  return {
+    next: closedWith(t, outcome, closeTask(task, { status: 'completed', completedAt: cmd.now.toISOString(), completedBy: cmd.actor.userId, result })),
+    effects: [
+      { type: 'resolveWait', token: task.token, result },
+      ...resolveEscalation(task, cmd.now),
+      auditEntry(cmd.actor, t, 'handover', `acknowledge handover ${cmd.handoverId}`, cmd.now),
+    ],
+    answer: { alreadyClosed: false },
+  };
+}
+
+// ---------- Change the plan ----------
+
+function requireActive(t: Trajectory): void {
+  if (t.status === 'closed') throw new ConflictError(isWithdrawn(t) ? 'This trajectory was withdrawn' : 'This trajectory is closed');
+}
+
+/**
+ * Sets the trajectory's own contact interval (null: back to 1 then 2 months). An open contact
+ * gets its new due date at once and the waiting execution plans again; with a longer interval the
+ * next contact may fall on or after the afronding, which then comes next.
+ */
+export function changeInterval(t: Trajectory, cmd: { intervalMonths: number | null; actor: Actor; now: Date }): Transition {
+  requireActive(t);
+  const { intervalMonths: _old, ...rest } = t;
+  const changed: Trajectory = { ...rest, ...(cmd.intervalMonths ? { intervalMonths: cmd.intervalMonths } : {}) };
+  const effects: Effect[] = [auditEntry(cmd.actor, t, 'update', `contact interval ${cmd.intervalMonths ?? 'default'}`, cmd.now)];
+  const open = t.openTask;
+  if (open?.type !== 'CONTACT') return { next: changed, effects, answer: undefined };
+  const planned = plannedTask('begeleiding', scheduleFacts(changed));
+  if (planned.type !== 'CONTACT') return redirectToAfronding(changed, open, effects);
+  if (planned.dueAt === open.dueAt) return { next: changed, effects, answer: undefined };
+  const deadline = deadlineOf(changed, planned, cmd.now);
+  return {
+    next: { ...changed, openTask: { ...open, ...deadline, zrmDue: planned.zrmDue } },
+    effects: [{ type: 'redirectWait', token: open.token, signal: 'Trajectory.Replan' }, ...effects],
+    answer: undefined,
+  };
+}
+
+/** The open task is cancelled in the same write and the waiting execution goes to the afronding. */
+function redirectToAfronding(t: Trajectory, open: Task, effects: Effect[]): Transition {
+  const { openTask: _open, ...rest } = t;
+  return {
+    next: { ...rest, phase: 'afronding', closedTasks: [...t.closedTasks, closeTask(open, { status: 'cancelled' })] },
+    effects: [{ type: 'redirectWait', token: open.token, signal: 'Trajectory.AfrondingRequested' }, ...effects],
+    answer: undefined,
+  };
+}
+
+/**
+ * Asks for the afronding now (the client is self-sufficient, or the programme ends early), from
+ * the POP phase on. Before the kennismaking there is nothing to close: withdraw instead.
+ */
+export function requestAfronding(t: Trajectory, cmd: { reason: string; actor: Actor; now: Date }): Transition {
+  requireActive(t);
+  if (t.phase === 'kennismaking') {
+    throw new ConflictError('Before the kennismaking there is no afronding; withdraw the trajectory instead');
+  }
+  if (t.phase !== 'pop' && t.phase !== 'begeleiding') {
+    throw new ConflictError(`The afronding is already under way (phase ${t.phase})`);
+  }
+  const changed: Trajectory = { ...t, afrondingRequestedOn: today(cmd.now), afrondingReason: cmd.reason };
+  const effects = [auditEntry(cmd.actor, t, 'update', 'request early afronding', cmd.now)];
+  if (!t.openTask) return { next: { ...changed, phase: 'afronding' }, effects, answer: undefined };
+  return redirectToAfronding(changed, t.openTask, [...resolveEscalation(t.openTask, cmd.now), ...effects]);
+}
+
+// ---------- Escalate ----------
+
+/** The wait timed out: an open task past its escalation moment is escalated to the beheerder, once. */
+export function escalate(t: Trajectory, cmd: { now: Date }): Transition<{ escalated: boolean }> {
+  const task = t.openTask;
+  if (!task || task.escalatedAt || !isPastEscalation(task, cmd.now)) return unchanged(t, { escalated: false });
+  const notification: Notification = {
+    notificationId: escalationId(task.taskId),
+    kind: 'escalation',
+    recipientRole: 'beheerder',
+    trajectoryId: t.trajectoryId,
+    taskId: task.taskId,
+    createdAt: cmd.now.toISOString(),
+    message: `Taak ${task.type} (traject ${t.trajectoryId}) is sinds ${task.dueAt} verlopen en nog niet afgerond.`,
+  };
+  return {
+    next: { ...t, openTask: { ...task, escalatedAt: cmd.now.toISOString() } },
+    effects: [{ type: 'notify', notification }],
+    answer: { escalated: true },
+  };
+}
+
+// ---------- Withdraw and close ----------
+
+/** The trajectory closed with its outcome: its open task leaves as `leaving` (else cancelled). */
+function closedWith(t: Trajectory, outcome: Outcome, leaving?: Omit<Task, 'token'>): Trajectory {
+  const { openTask: open, ...rest } = t;
+  const left = leaving ?? (open ? closeTask(open, { status: 'cancelled' }) : undefined);
+  return { ...rest, phase: 'closed', status: 'closed', outcome, closedTasks: left ? [...t.closedTasks, left] : t.closedTasks };
+}
+
+/**
+ * Withdraws the trajectory from any phase (moved away, declined, deceased, other): it closes at
+ * once, its open task is cancelled, and the waiting execution ends through Close. A withdrawn
+ * trajectory counts apart from the programme's target.
+ */
+export function withdraw(t: Trajectory, cmd: { withdrawal: Withdrawal; actor: Actor; now: Date }): Transition {
+  requireActive(t);
+  const day = today(cmd.now);
+  const on = cmd.withdrawal.on;
+  const problems = [
+    ...(on > day ? [{ field: 'on', message: `must not be after today (${day})` }] : []),
+    ...(on < t.startedOn ? [{ field: 'on', message: `must not be before the trajectory started (${t.startedOn})` }] : []),
+  ];
+  if (problems.length > 0) throw new ValidationError('The withdrawal has bad fields', problems);
+  const open = t.openTask;
+  return {
+    next: closedWith(t, { successful: false, improvedDomains: [], handedOver: false, reason: 'withdrawn', closedOn: on, withdrawal: cmd.withdrawal }),
+    effects: [
+      ...(open ? [{ type: 'redirectWait', token: open.token, signal: 'Trajectory.Withdrawn' } as const] : []),
+      ...resolveEscalation(open, cmd.now),
+      ...(t.handoverId ? [{ type: 'voidHandover', handoverId: t.handoverId, at: cmd.now.toISOString() } as const] : []),
+      { type: 'releaseActiveClaim' },
+      auditEntry(cmd.actor, t, 'update', `withdraw trajectory (${cmd.withdrawal.reason})`, cmd.now),
+    ],
+    answer: undefined,
+  };
+}
+
+/** The workflow's last step: the trajectory is closed with its outcome (decided, acknowledged or withdrawn) and its workflow done. Idempotent. */
+export function close(t: Trajectory, cmd: { now: Date }): Transition {
+  // Done already (a retried step): the claim is released again, which is idempotent.
+  if (t.status === 'closed' && t.workflow.status === 'done' && !t.openTask) return { next: t, effects: [{ type: 'releaseActiveClaim' }], answer: undefined };
+  // Every way to Close records its outcome first (the decision, the acknowledgement, the withdrawal).
+  const outcome = t.outcome;
+  if (!outcome) throw new WorkflowOutOfSyncError('The trajectory reached Close without an outcome');
+  return {
+    next: { ...closedWith(t, outcome), workflow: { ...t.workflow, status: 'done' } },
+    effects: [...resolveEscalation(t.openTask, cmd.now), { type: 'releaseActiveClaim' }],
+    answer: undefined,
+  };
+}
+
+// ---------- The workflow's own state ----------
+
+/** The handover dossier was written: the trajectory points to it. */
+export function recordHandover(t: Trajectory, handoverId: string): Transition {
+  if (isWithdrawn(t)) throw new WithdrawnError('The trajectory was withdrawn');
+  return t.handoverId === handoverId ? unchanged(t, undefined) : { next: { ...t, handoverId }, effects: [], answer: undefined };
+}
+
+/** The workflow failed: the beheerder sees it and can recover it. */
+export function recordFailure(t: Trajectory, cmd: { executionName: string; segment: number; error: string }): Transition {
+  return {
+    next: {
+      ...t,
+      workflow: { status: 'failed', executionName: cmd.executionName, segment: Math.max(t.workflow.segment, cmd.segment), error: cmd.error },
+    },
+    effects: [],
+    answer: undefined,
+  };
+}
+
+/**
+ * A successor execution is started in the trajectory's phase (recovery, restart, new definition),
+ * conditional on the segment seen, so two recoveries at once start one execution.
+ */
+export function restartWorkflow(t: Trajectory, cmd: { seenSegment: number; segment: number; executionName: string }): Transition<Phase> {
+  if (t.workflow.status === 'done') throw new ConflictError('This trajectory is closed; its workflow is done');
+  if (t.workflow.segment !== cmd.seenSegment) throw new ConflictError('The workflow of this trajectory was just restarted');
+  return {
+    next: { ...t, workflow: { status: 'running', executionName: cmd.executionName, segment: cmd.segment } },
+    effects: [],
+    answer: t.phase,
+  };
+}
+
+/** The workflow could not be started at all. */
+export function workflowStartFailed(t: Trajectory): Transition {
+  return { next: { ...t, workflow: { ...t.workflow, status: 'failed', error: 'the workflow could not be started' } }, effects: [], answer: undefined };
+}

@@ -1,0 +1,158 @@
+/**
+ * The state machine's graph with stubbed steps: the real ASL file on the local engine, every step
+ * replaced by a stub that answers as the contract says (core/workflow/contract.ts), so each path —
+ * a signal to a wait, an error from a step, a timeout — is walked on its own, without a store.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { AfrondingRequestedError, WithdrawnError, WorkflowOutOfSyncError } from '../../core/errors';
+import type { Phase, TaskType } from '../../core/schemas';
+import { PHASES } from '../../core/trajectory/phases';
+import type { Plan } from '../../core/workflow/contract';
+import type { StepName } from '../../adapters/workflow/definition';
+import { MemoryExecutionLog } from '../../adapters/workflow/execution-log';
+import { LocalWorkflowEngine } from '../../adapters/workflow/local-engine';
+
+type Payload = Record<string, unknown> & { segment: number; phase?: Phase; taskType?: TaskType; taskToken?: string; error?: string };
+type Stub = (payload: Payload) => Promise<unknown>;
+
+let engine: LocalWorkflowEngine | undefined;
+afterEach(() => engine?.stop());
+
+/** Runs one trajectory on the real definition with stubbed steps; `overrides` change a step's answer. */
+function run(overrides: Partial<Record<StepName, Stub>> = {}, resumeAt: Phase = 'kennismaking') {
+  const calls: string[] = [];
+  const waits: Array<{ taskType: TaskType; token: string }> = [];
+  let now = Date.parse('2025-01-01T00:00:00.000Z');
+  const plan = async (p: Payload): Promise<Plan> => {
+    const phase = p.phase!;
+    const task = phase === 'closed' ? null : PHASES[phase].task;
+    return { next: phase === 'begeleiding' ? 'contact' : 'task', taskType: task, timeoutSeconds: 3600, resumeAt: phase, segment: p.segment + 1, executionName: `T1-${p.segment + 1}` };
+  };
+  const defaults: Record<StepName, Stub> = {
+    plan,
+    'open-task': async (p) => {
+      waits.push({ taskType: p.taskType!, token: p.taskToken! });
+      return { taskId: `T1-${waits.length}` };
+    },
+    escalate: async (p) => ({ next: 'continue', taskType: null, timeoutSeconds: 0, resumeAt: 'kennismaking', segment: p.segment + 1, executionName: `T1-${p.segment + 1}` }),
+    'build-dossier': async () => ({ handoverId: 'T1' }),
+    'deliver-handover': async () => ({ handoverId: 'T1' }),
+    'close-trajectory': async () => ({ closed: true }),
+    'record-failure': async () => ({ recorded: true }),
+  };
+  const handlers = Object.fromEntries(
+    (Object.keys(defaults) as StepName[]).map((step) => [
+      step,
+      async (payload: unknown) => {
+        const p = payload as Payload;
+        calls.push(`${step}${p.phase ? `:${p.phase}` : ''}${p.taskType ? `:${p.taskType}` : ''}${p.error ? `:${p.error}` : ''}`);
+        return (overrides[step] ?? defaults[step])(p);
+      },
+    ]),
+  ) as Record<StepName, (payload: unknown) => Promise<unknown>>;
+  const executions = new MemoryExecutionLog();
+  engine = new LocalWorkflowEngine({
+    handlers,
+    clock: { now: () => new Date(now) },
+    executions,
+    logger: { info: () => {}, warn: () => {}, error: () => {} },
+  });
+  const e = engine;
+  return {
+    calls,
+    waits,
+    executions,
+    start: async () => {
+      await e.start({ trajectoryId: 'T1', resumeAt, segment: 0 });
+      await e.whenIdle();
+    },
+    /** The open wait of a task type, once the engine has reached it. */
+    waitFor: (type: TaskType) => {
+      const found = waits.findLast((w) => w.taskType === type);
+      if (!found) throw new Error(`no ${type} wait; calls: ${calls.join(' ')}`);
+      return found.token;
+    },
+    succeed: async (token: string, output: { taskId: string; type: TaskType; decision?: 'close' | 'handover' }) => {
+      expect(await e.sendTaskSuccess(token, output)).toBe(true);
+      await e.whenIdle();
+    },
+    signal: async (token: string, error: string) => {
+      expect(await e.sendTaskFailure(token, error, 'test')).toBe(true);
+      await e.whenIdle();
+    },
+    advanceSeconds: async (seconds: number) => {
+      now += seconds * 1000;
+      e.checkDeadlines();
+      await e.whenIdle();
+    },
+    statuses: async () => (await executions.list('T1')).map((r) => `${r.name}:${r.status}`),
+  };
+}
+
+describe('the trajectory graph, step by step', () => {
+  it('walks kennismaking → POP → contacts → afronding → close with the task results', async () => {
+    const t = run();
+    await t.start();
+    await t.succeed(t.waitFor('KENNISMAKING'), { taskId: 'T1-1', type: 'KENNISMAKING' });
+    await t.succeed(t.waitFor('POP'), { taskId: 'T1-2', type: 'POP' });
+    await t.succeed(t.waitFor('CONTACT'), { taskId: 'T1-3', type: 'CONTACT' });
+    expect(t.calls.slice(-2)).toEqual(['plan:begeleiding', 'open-task:CONTACT']);
+    await t.signal(t.waitFor('CONTACT'), 'Trajectory.AfrondingRequested');
+    await t.succeed(t.waitFor('AFRONDING'), { taskId: 'T1-5', type: 'AFRONDING', decision: 'close' });
+    expect(t.calls.slice(-3)).toEqual(['plan:afronding', 'open-task:AFRONDING', 'close-trajectory']);
+    expect(await t.statuses()).toEqual(['T1-0:SUCCEEDED']);
+  });
+
+  it('hands over: dossier, delivery, the municipality acknowledges, close', async () => {
+    const t = run({}, 'afronding');
+    await t.start();
+    await t.succeed(t.waitFor('AFRONDING'), { taskId: 'T1-1', type: 'AFRONDING', decision: 'handover' });
+    expect(t.calls.slice(-4)).toEqual(['build-dossier', 'deliver-handover', 'plan:overdracht', 'open-task:ACKNOWLEDGE']);
+    await t.succeed(t.waitFor('ACKNOWLEDGE'), { taskId: 'T1-2', type: 'ACKNOWLEDGE' });
+    expect(t.calls.at(-1)).toBe('close-trajectory');
+  });
+
+  it.each(['KENNISMAKING', 'POP', 'CONTACT', 'AFRONDING'] as const)('a withdrawal ends the %s wait through Close', async (type) => {
+    const resumeAt = { KENNISMAKING: 'kennismaking', POP: 'pop', CONTACT: 'begeleiding', AFRONDING: 'afronding' }[type] as Phase;
+    const t = run({}, resumeAt);
+    await t.start();
+    await t.signal(t.waitFor(type), 'Trajectory.Withdrawn');
+    expect(t.calls.at(-1)).toBe('close-trajectory');
+    expect(await t.statuses()).toEqual(['T1-0:SUCCEEDED']);
+  });
+
+  it('a trajectory withdrawn between two waits ends through Close when the next step finds it so', async () => {
+    const t = run({ plan: async () => Promise.reject(new WithdrawnError('withdrawn')) });
+    await t.start();
+    expect(t.calls).toEqual(['plan:kennismaking', 'close-trajectory']);
+    expect(await t.statuses()).toEqual(['T1-0:SUCCEEDED']);
+  });
+
+  it('the open-task step asking for the afronding sends a POP wait to the afronding', async () => {
+    const t = run({ 'open-task': async (p) => (p.taskType === 'POP' ? Promise.reject(new AfrondingRequestedError('asked')) : { taskId: 'x' }) }, 'pop');
+    await t.start();
+    expect(t.calls).toEqual(['plan:pop', 'open-task:POP', 'plan:afronding', 'open-task:AFRONDING']);
+  });
+
+  it('a moved due date makes the contact wait plan again', async () => {
+    const t = run({}, 'begeleiding');
+    await t.start();
+    await t.signal(t.waitFor('CONTACT'), 'Trajectory.Replan');
+    expect(t.calls).toEqual(['plan:begeleiding', 'open-task:CONTACT', 'plan:begeleiding', 'open-task:CONTACT']);
+  });
+
+  it('a wait that times out escalates and continues as new in a successor execution', async () => {
+    const t = run();
+    await t.start();
+    await t.advanceSeconds(3600);
+    expect(t.calls).toEqual(['plan:kennismaking', 'open-task:KENNISMAKING', 'escalate', 'plan:kennismaking', 'open-task:KENNISMAKING']);
+    expect(await t.statuses()).toEqual(['T1-0:SUCCEEDED', 'T1-1:RUNNING']);
+  });
+
+  it('an error the contract does not name goes to RecordFailure and fails the execution', async () => {
+    const t = run({ 'open-task': async () => Promise.reject(new WorkflowOutOfSyncError('two open tasks')) });
+    await t.start();
+    expect(t.calls).toEqual(['plan:kennismaking', 'open-task:KENNISMAKING', 'record-failure:Trajectory.OutOfSync']);
+    expect(await t.statuses()).toEqual(['T1-0:FAILED']);
+  });
+});
