@@ -1,10 +1,14 @@
 import { handle } from 'hono/aws-lambda';
-import { awsDeps, awsVerifier } from '../adapters/aws-deps';
+import { awsDeps, awsVerifier, logLambdaContext } from '../adapters/aws-deps';
 import { createApi } from '../api/app';
 
-/** The HTTP API behind API Gateway (the Cognito authorizer checks tokens first; the app checks again). */
+/**
+ * The HTTP API behind API Gateway (the Cognito authorizer checks tokens first; the app checks again).
+ * Its AWS SDK clients are not traced: the X-Ray SDK would take the bundle over its size budget.
+ */
 let app: ReturnType<typeof handle> | undefined;
 export const handler: ReturnType<typeof handle> = (event, context) => {
   app ??= handle(createApi(awsDeps(), awsVerifier()));
+  logLambdaContext(context);
   return app(event, context);
 };

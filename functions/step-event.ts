@@ -1,18 +1,12 @@
 /**
- * What every workflow step receives from the state machine: IDs and control fields only.
- * The Lambda glue lives here too: each function is built from a factory over its dependencies,
- * so the local runtime runs the same handler with its own adapters.
+ * The Lambda glue of the workflow steps: each function is built from a factory over its
+ * dependencies, so the local runtime runs the same handler with its own adapters. What the steps
+ * receive and return is the workflow contract (core/workflow/contract.ts).
  */
-import * as z from 'zod';
-import { awsDeps } from '../adapters/aws-deps';
+import { logLambdaContext, tracedAwsDeps } from '../adapters/aws-deps';
+import type { LambdaContextFields } from '../adapters/logger';
+import { TransientStepError } from '../core/errors';
 import type { Deps } from '../core/ports';
-
-export const StepEvent = z.object({
-  trajectoryId: z.string().min(1),
-  segment: z.number().int().min(0),
-  executionName: z.string().min(1),
-  executionStartedAt: z.string().min(1),
-});
 
 export type HandlerFactory = (deps: Deps) => (event: unknown) => Promise<unknown>;
 
@@ -35,7 +29,7 @@ function isTransient(error: unknown): boolean {
 }
 
 /**
- * A workflow step with its dependencies: transient failures are thrown as `Trajectory.Transient`,
+ * A workflow step with its dependencies: transient failures are thrown as TransientStepError (`Trajectory.Transient`),
  * which the state machine retries with backoff; anything else is caught and recorded.
  */
 export function buildStep(factory: HandlerFactory, deps: Deps): (event: unknown) => Promise<unknown> {
@@ -45,18 +39,25 @@ export function buildStep(factory: HandlerFactory, deps: Deps): (event: unknown)
       return await handle(event);
     } catch (error) {
       if (!isTransient(error)) throw error;
-      const transient = new Error((error as Error).message);
-      transient.name = 'Trajectory.Transient';
-      throw transient;
+      throw new TransientStepError((error as Error).message);
     }
   };
 }
 
-/** The Lambda entry point: AWS adapters, built once per container. */
-export function lambdaHandler(factory: HandlerFactory): (event: unknown) => Promise<unknown> {
-  let handle: ((event: unknown) => Promise<unknown>) | undefined;
-  return (event) => {
-    handle ??= buildStep(factory, awsDeps());
-    return handle(event);
+/**
+ * The Lambda entry point: AWS adapters with their SDK clients traced in X-Ray, built once per
+ * container (on the first invocation: the local runtime imports this module too, and must not
+ * load the X-Ray SDK); every invocation's Lambda context goes into the log items.
+ */
+export function lambdaHandler(factory: HandlerFactory): (event: unknown, context?: LambdaContextFields) => Promise<unknown> {
+  let handle: Promise<(event: unknown) => Promise<unknown>> | undefined;
+  return async (event, context) => {
+    if (!handle) {
+      handle = tracedAwsDeps().then((deps) => buildStep(factory, deps));
+      handle.catch(() => (handle = undefined)); // a bad configuration fails this invocation and is read again on the next
+    }
+    const step = await handle;
+    logLambdaContext(context);
+    return step(event);
   };
 }

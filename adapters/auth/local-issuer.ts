@@ -1,6 +1,7 @@
 /**
  * The local token issuer: a key pair kept under DATA_DIR signs JWTs shaped like Cognito's
- * (sub, cognito:groups, aud), which the API verifies exactly as it verifies Cognito's.
+ * access tokens (sub, cognito:groups, token_use: "access", client_id, no aud), which the API
+ * verifies exactly as it verifies Cognito's.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet, typ
 import type { Role } from '../../core/schemas';
 
 export const LOCAL_ISSUER = 'urn:trajectregie:local-issuer';
+/** The local app client: the `client_id` of the local access tokens. */
 export const LOCAL_AUDIENCE = 'trajectregie-local';
 const KID = 'local-1';
 
@@ -39,11 +41,10 @@ export async function localJwks(dataDir: string): Promise<JSONWebKeySet> {
 export async function issueLocalToken(dataDir: string, role: Role, userId: string, ttl = '12h'): Promise<string> {
   const { privateJwk } = await loadOrCreateKeys(dataDir);
   const key = await importJWK(privateJwk, 'ES256');
-  return new SignJWT({ 'cognito:groups': [role] })
+  return new SignJWT({ 'cognito:groups': [role], token_use: 'access', client_id: LOCAL_AUDIENCE })
     .setProtectedHeader({ alg: 'ES256', kid: KID })
     .setSubject(userId)
     .setIssuer(LOCAL_ISSUER)
-    .setAudience(LOCAL_AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(ttl)
     .sign(key);

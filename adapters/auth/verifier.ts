@@ -1,7 +1,10 @@
 /**
  * Verifies bearer JWTs: Cognito's on AWS (remote JWKS), the local issuer's locally (its public
- * key). The same checks either way: signature, issuer, expiry, audience, and one known role
- * from the `cognito:groups` claim.
+ * key). The same checks either way: signature, issuer, expiry, that it is an access token
+ * (`token_use: "access"`) issued to this API's app client (`client_id`), and one known role from
+ * the `cognito:groups` claim. Cognito's ID tokens (`token_use: "id"`, `aud` instead of
+ * `client_id`) are signed by the same key but are refused: they say who signed in, not what
+ * the bearer may call.
  */
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { UnauthorizedError } from '../../core/errors';
@@ -11,6 +14,7 @@ export type TokenVerifier = (authorization: string | undefined) => Promise<Actor
 
 export function createVerifier(options: {
   issuer: string;
+  /** The app client the access tokens must be issued to (their `client_id` claim). */
   audience: string;
   jwks: JSONWebKeySet | URL;
 }): TokenVerifier {
@@ -24,7 +28,14 @@ export function createVerifier(options: {
     } catch {
       throw new UnauthorizedError('The token is not valid (signature, issuer or expiry)');
     }
-    if (payload.aud !== options.audience && payload.client_id !== options.audience) {
+    if (payload.token_use !== 'access') {
+      throw new UnauthorizedError(
+        payload.token_use === 'id'
+          ? 'This is an ID token: send the access token instead'
+          : 'The token is not an access token (token_use must be "access")',
+      );
+    }
+    if (payload.client_id !== options.audience) {
       throw new UnauthorizedError('The token is not meant for this API');
     }
     const groups = Array.isArray(payload['cognito:groups']) ? (payload['cognito:groups'] as unknown[]) : [];

@@ -1,9 +1,15 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
-/** A document client that drops undefined fields (optional values are simply absent). */
-export function documentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
+/** Decorates an AWS SDK client, e.g. traces its calls in X-Ray (adapters/aws-deps.ts on AWS). */
+export type ClientInstrument = <T>(client: T) => T;
+
+/**
+ * A document client that drops undefined fields (optional values are simply absent). `instrument`
+ * gets the underlying DynamoDB client, whose middleware the document client shares.
+ */
+export function documentClient(config: DynamoDBClientConfig = {}, instrument: ClientInstrument = (client) => client): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(instrument(new DynamoDBClient(config)), {
     marshallOptions: { removeUndefinedValues: true },
   });
 }
