@@ -284,7 +284,8 @@ describe('ZRM rounds are not lost: skipped and late rounds', () => {
     expect(plannedTask('begeleiding', afterLateRound)).toEqual({ type: 'CONTACT', dueAt: '2025-07-25', zrmDue: true });
   });
 
-  it('property: after a skipped round the next task is a contact that asks for a round again (or the afronding)', () => {
+  /** Checks `check` on trajectories of any settlement date and interval, with ZRM rounds skipped at random. */
+  function withRandomSkips(check: (run: ReturnType<typeof simulate>) => void): void {
     fc.assert(
       fc.property(
         settledOn,
@@ -292,40 +293,36 @@ describe('ZRM rounds are not lost: skipped and late rounds', () => {
         fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }),
         (settled, interval, skips) => {
           let asked = 0;
-          const { steps } = simulate({ settledOn: settled, ...(interval ? { intervalMonths: interval } : {}) }, { skip: () => skips[asked++ % skips.length]! });
-          steps.forEach((step, i) => {
-            if (!step.skipped) return;
-            const following = steps[i + 1]!;
-            if (following.task.type === 'CONTACT') expect(following.task.zrmDue).toBe(true);
-            else expect(following.task.type).toBe('AFRONDING');
-            expect(following.roundsBefore).toBe(step.roundsBefore);
-          });
+          check(simulate({ settledOn: settled, ...(interval ? { intervalMonths: interval } : {}) }, { skip: () => skips[asked++ % skips.length]! }));
         },
       ),
     );
+  }
+
+  it('property: after a skipped round the next task is a contact that asks for a round again (or the afronding)', () => {
+    withRandomSkips(({ steps }) => {
+      steps.forEach((step, i) => {
+        if (!step.skipped) return;
+        const following = steps[i + 1]!;
+        if (following.task.type === 'CONTACT') expect(following.task.zrmDue).toBe(true);
+        else expect(following.task.type).toBe('AFRONDING');
+        expect(following.roundsBefore).toBe(step.roundsBefore);
+      });
+    });
   });
 
   it('property: with rounds skipped at random, round k is never held more than half a contact interval before POP + 6k, and at most 5 are held', () => {
-    fc.assert(
-      fc.property(
-        settledOn,
-        fc.option(intervalMonths, { nil: undefined }),
-        fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }),
-        (settled, interval, skips) => {
-          let asked = 0;
-          const { steps, facts } = simulate({ settledOn: settled, ...(interval ? { intervalMonths: interval } : {}) }, { skip: () => skips[asked++ % skips.length]! });
-          const popOn = steps[1]!.task.dueAt;
-          const held = contactsOf(steps).filter((s) => s.task.zrmDue && !s.skipped);
-          expect(held).toHaveLength(facts.interimRounds!);
-          expect(held.length).toBeLessThanOrEqual(5);
-          held.forEach((step, i) => {
-            const round = addMonths(popOn, (i + 1) * RULES.zrmIntervalMonths);
-            const halfInterval = Math.ceil((step.interval! * 31) / 2);
-            expect(daysBetween(step.task.dueAt, round)).toBeLessThanOrEqual(halfInterval);
-          });
-        },
-      ),
-    );
+    withRandomSkips(({ steps, facts }) => {
+      const popOn = steps[1]!.task.dueAt;
+      const held = contactsOf(steps).filter((s) => s.task.zrmDue && !s.skipped);
+      expect(held).toHaveLength(facts.interimRounds!);
+      expect(held.length).toBeLessThanOrEqual(5);
+      held.forEach((step, i) => {
+        const round = addMonths(popOn, (i + 1) * RULES.zrmIntervalMonths);
+        const halfInterval = Math.ceil((step.interval! * 31) / 2);
+        expect(daysBetween(step.task.dueAt, round)).toBeLessThanOrEqual(halfInterval);
+      });
+    });
   });
 });
 
