@@ -27,6 +27,11 @@ const configSchema = z.object({
     .number()
     .refine((days) => RETENTION_DAYS.includes(days), { message: `one of ${RETENTION_DAYS.join(', ')}` })
     .default(90),
+  /**
+   * Whether to deploy the CloudWatch dashboard. Off by default: the alarms notify without it, and a
+   * dashboard costs $3/month beyond the account's 3 free ones. `-c dashboard=true` (or true in cdk.json).
+   */
+  dashboard: z.union([z.boolean(), z.stringbool()]).default(false),
 });
 
 export type InfraConfig = z.infer<typeof configSchema>;

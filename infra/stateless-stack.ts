@@ -57,7 +57,8 @@ export const deployedFunctionNames = (): string[] => [...Object.keys(FUNCTIONS),
 
 /**
  * Everything that can be replaced by a redeploy: functions, API, state
- * machine, scheduler, mail, webhook secret and alarms.
+ * machine, scheduler, mail, webhook secret, alarms (and the dashboard, if
+ * the `dashboard` parameter is on).
  */
 export class StatelessStack extends Stack {
   readonly functions: Record<string, ProjectFunction> = {};
@@ -122,6 +123,7 @@ export class StatelessStack extends Stack {
       httpApi: this.api.httpApi,
       functions: Object.fromEntries(Object.entries(this.functions).map(([name, fn]) => [pascalCase(name), fn])),
       deadLetterQueues,
+      dashboard: config.dashboard,
     });
   }
 }

@@ -19,15 +19,19 @@ describe('deployment parameters', () => {
       mailFrom: expect.stringContaining('@'),
       alarmEmail: expect.stringContaining('@'),
       logRetentionDays: 90,
+      dashboard: false,
     });
   });
 
   it('reads values given as -c name=value (strings)', () => {
-    expect(configFrom({ account: '123456789012', logRetentionDays: '365', mailFrom: 'noreply@gemeente.nl' })).toMatchObject({
+    expect(configFrom({ account: '123456789012', logRetentionDays: '365', mailFrom: 'noreply@gemeente.nl', dashboard: 'true' })).toMatchObject({
       account: '123456789012',
       logRetentionDays: 365,
       mailFrom: 'noreply@gemeente.nl',
+      dashboard: true,
     });
+    // cdk.json context may hold a real boolean.
+    expect(configFrom({ dashboard: false }).dashboard).toBe(false);
   });
 
   it.each([
@@ -36,6 +40,7 @@ describe('deployment parameters', () => {
     ['municipalityEndpoint', 'not a url'],
     ['logRetentionDays', '42'],
     ['account', '12345'],
+    ['dashboard', 'maybe'],
   ])('rejects a bad %s', (name, value) => {
     expect(() => configFrom({ [name]: value })).toThrow(name);
   });
@@ -49,6 +54,7 @@ describe('deployment parameters', () => {
       alarmEmail: 'ops@arnhem.nl',
       municipalityEndpoint: 'https://klantregie.arnhem.nl/overdracht',
       logRetentionDays: '30',
+      dashboard: 'true',
     });
     expect(built.stateful.stackName).toBe('Arnhem-Stateful');
     expect(built.stateless.stackName).toBe('Arnhem-Stateless');
@@ -62,6 +68,7 @@ describe('deployment parameters', () => {
     });
     t.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     t.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: 'Arnhem-trajectory' });
+    t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     // Acknowledgements that name an ARN follow the account and region.
     for (const pack of nagPacks()) {
       expect(pack.validateScope(built.app).violations).toEqual([]);

@@ -1,10 +1,14 @@
 /**
  * Functions, API and alarms as deployed: runtime defaults, environment,
  * failure handling of asynchronous invocations, routes and their authorizer,
- * and an alarm with its action for everything that needs a person.
+ * and an alarm with its action for everything that needs a person: five
+ * alarms that together cover every function, the workflow, every dead-letter
+ * queue, the API and overdue tasks; the dashboard only when asked for.
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ESCALATION_RULE_TEXT } from '../../core/trajectory/deadlines';
+import { ALARM_IDS } from '../../infra/constructs/alarms';
 import { PUBLIC_ROUTE } from '../../infra/constructs/api';
 import { WORKFLOW_FUNCTIONS } from '../../infra/constructs/workflow';
 import { functionNameOf, type Resource, type Synthesised, synthesise } from './synth';
@@ -149,23 +153,41 @@ describe('HTTP API', () => {
 });
 
 describe('alarms', () => {
+  type Watched = { Namespace: string; MetricName: string; Dimensions?: { Name: string; Value: unknown }[] };
   let alarms: Record<string, any>[];
   const topic = () => ref(built.stateless.alarms.topic);
   beforeAll(() => {
     alarms = Object.values(built.statelessTemplate.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
   });
-  const alarmOn = (namespace: string, metricName: string, dimension?: [string, unknown]) =>
-    alarms.filter(
-      (a) =>
-        a.Namespace === namespace &&
-        a.MetricName === metricName &&
-        (!dimension || (a.Dimensions ?? []).some((d: any) => d.Name === dimension[0] && JSON.stringify(d.Value) === JSON.stringify(dimension[1]))),
+  /** The metrics an alarm watches: its one metric, or each metric of its metric-math expression. */
+  const metricsOf = (alarm: Record<string, any>): Watched[] =>
+    alarm.MetricName ? [alarm as Watched] : (alarm.Metrics ?? []).filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric);
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  /** Alarms watching a metric, with that dimension, or with no dimension at all ('none'). */
+  const alarmsOn = (namespace: string, metricName: string, dimension: [string, unknown] | 'none') =>
+    alarms.filter((a) =>
+      metricsOf(a).some(
+        (m) =>
+          m.Namespace === namespace &&
+          m.MetricName === metricName &&
+          (dimension === 'none' ? (m.Dimensions ?? []).length === 0 : (m.Dimensions ?? []).some((d) => d.Name === dimension[0] && same(d.Value, dimension[1]))),
+      ),
     );
+  /** The expression an alarm evaluates (metric math), or undefined for a single-metric alarm. */
+  const expressionOf = (alarm: Record<string, any>): string | undefined => alarm.Metrics?.find((m: any) => m.ReturnData !== false && m.Expression)?.Expression;
+  const idOf = (alarm: Record<string, any>, match: (m: Watched) => boolean): string =>
+    alarm.Metrics.find((m: any) => m.MetricStat && match(m.MetricStat.Metric)).Id;
 
-  it('notifies the encrypted topic from every alarm', () => {
-    expect(alarms.length).toBeGreaterThan(0);
+  it('has the five alarms, each notifying the encrypted topic on a single occurrence in one period', () => {
+    expect(alarms).toHaveLength(ALARM_IDS.length);
     for (const alarm of alarms) {
-      expect(alarm.AlarmActions, alarm.AlarmDescription).toEqual([topic()]);
+      expect(alarm, alarm.AlarmDescription).toMatchObject({
+        AlarmActions: [topic()],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      });
     }
   });
 
@@ -177,40 +199,92 @@ describe('alarms', () => {
     });
   });
 
-  it('alarms on failed, timed-out and throttled executions', () => {
+  it('alarms on errors of every function with one metric: Lambda Errors over the whole account and region', () => {
+    const [alarm, ...others] = alarmsOn('AWS/Lambda', 'Errors', 'none');
+    expect(others).toEqual([]);
+    expect(alarm).toMatchObject({ Statistic: 'Sum', Period: 300 });
+    // The aggregate covers every function only if all of them live in that account and region.
+    expect(Object.keys(functions).length).toBeGreaterThan(0);
+    expect(built.statefulTemplate.findResources('AWS::Lambda::Function')).toEqual({});
+    expect([built.stateless.account, built.stateless.region]).toEqual([built.stateful.account, built.stateful.region]);
+  });
+
+  it('alarms on failed, timed-out and aborted executions, summed in one alarm', () => {
     const machine = ref(built.stateless.workflow.stateMachine);
-    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionThrottled']) {
-      expect(alarmOn('AWS/States', metric, ['StateMachineArn', machine]), metric).toHaveLength(1);
-    }
+    const metrics = ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted'];
+    const [alarm, ...others] = alarmsOn('AWS/States', 'ExecutionsFailed', ['StateMachineArn', machine]);
+    expect(others).toEqual([]);
+    const ids = metrics.map((metric) => {
+      expect(alarmsOn('AWS/States', metric, ['StateMachineArn', machine]), metric).toEqual([alarm]);
+      return idOf(alarm!, (m) => m.MetricName === metric);
+    });
+    expect(expressionOf(alarm!)).toBe(`SUM([${ids.join(', ')}])`);
   });
 
-  it('alarms on errors and throttles of each function', () => {
-    for (const fn of Object.values(built.stateless.functions)) {
-      for (const metric of ['Errors', 'Throttles']) {
-        expect(alarmOn('AWS/Lambda', metric, ['FunctionName', ref(fn)]), `${fn.node.id} ${metric}`).toHaveLength(1);
-      }
-    }
-  });
-
-  it('alarms when any dead-letter queue holds a message', () => {
+  it('alarms when any dead-letter queue holds a message: the deepest of them all', () => {
     const queues = Object.keys(built.statelessTemplate.findResources('AWS::SQS::Queue'));
     expect(queues.length).toBeGreaterThan(0);
-    for (const queue of queues) {
-      const [alarm] = alarmOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible', ['QueueName', { 'Fn::GetAtt': [queue, 'QueueName'] }]);
-      expect(alarm, queue).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    const dimension = (queue: string): [string, unknown] => ['QueueName', { 'Fn::GetAtt': [queue, 'QueueName'] }];
+    const [alarm, ...others] = alarmsOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible', dimension(queues[0]!));
+    expect(others).toEqual([]);
+    const ids = queues.map((queue) => {
+      expect(alarmsOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible', dimension(queue)), queue).toEqual([alarm]);
+      return idOf(alarm!, (m) => (m.Dimensions ?? []).some((d) => same(d.Value, dimension(queue)[1])));
+    });
+    expect(expressionOf(alarm!)).toBe(`MAX([${ids.sort().join(', ')}])`);
+    expect(alarm!.Metrics.filter((m: any) => m.MetricStat).every((m: any) => m.MetricStat.Stat === 'Maximum')).toBe(true);
+  });
+
+  it('alarms on API 5xx and on tasks past their escalation moment, with the rule as its description', () => {
+    expect(alarmsOn('AWS/ApiGateway', '5xx', ['ApiId', ref(built.stateless.api.httpApi)])).toHaveLength(1);
+    const [overdue, ...others] = alarmsOn('Trajectregie', 'OverdueTasks', ['service', 'trajectregie']);
+    expect(others).toEqual([]);
+    expect(overdue!.AlarmDescription).toBe(ESCALATION_RULE_TEXT);
+  });
+
+  it("reaches someone for every function's throttles too, through what invokes it", () => {
+    const t = built.statelessTemplate;
+    const idOfFn = (name: string) => built.stateless.getLogicalId(built.stateless.functions[name]!.node.defaultChild as never);
+    const integrations = Object.values(t.findResources('AWS::ApiGatewayV2::Integration')).map((i) => i.Properties);
+    const [machine] = Object.values(t.findResources('AWS::StepFunctions::StateMachine')).map((m) => JSON.stringify(m.Properties.DefinitionSubstitutions));
+    const onFailure = Object.values(t.findResources('AWS::Lambda::EventInvokeConfig')).map((c) => c.Properties);
+    const workflowFunctions = new Set<string>(Object.values(WORKFLOW_FUNCTIONS));
+    expect(alarmsOn('AWS/States', 'ExecutionsFailed', ['StateMachineArn', ref(built.stateless.workflow.stateMachine)])).toHaveLength(1);
+
+    for (const name of Object.keys(functions)) {
+      const id = idOfFn(name);
+      const covered: string[] = [];
+      // Synchronous behind the API: a throttle is a 5xx of that API.
+      for (const integration of integrations.filter((i) => JSON.stringify(i.IntegrationUri).includes(`"${id}"`))) {
+        if (alarmsOn('AWS/ApiGateway', '5xx', ['ApiId', integration.ApiId]).length === 1) covered.push('Api5xx');
+      }
+      // A task of the state machine: retried, then caught into RecordFailure and the Fail state.
+      if (workflowFunctions.has(name) && machine!.includes(`"${id}"`)) covered.push('ExecutionsNotSucceeded');
+      // Asynchronous: after its retries and maximum event age the event lands in an alarmed queue.
+      for (const config of onFailure.filter((c) => JSON.stringify(c.FunctionName).includes(`"${id}"`))) {
+        const queue = config.DestinationConfig?.OnFailure?.Destination?.['Fn::GetAtt']?.[0];
+        if (queue && alarmsOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible', ['QueueName', { 'Fn::GetAtt': [queue, 'QueueName'] }]).length === 1) {
+          covered.push('DeadLetters');
+        }
+      }
+      expect(covered, `${name}'s throttles reach no alarm`).not.toEqual([]);
     }
   });
 
-  it('alarms on API 5xx and on tasks past their escalation moment', () => {
-    expect(alarmOn('AWS/ApiGateway', '5xx', ['ApiId', ref(built.stateless.api.httpApi)])).toHaveLength(1);
-    expect(alarmOn('Trajectregie', 'OverdueTasks', ['service', 'trajectregie'])).toHaveLength(1);
+  it('deploys no dashboard unless asked', () => {
+    expect(built.stateless.alarms.dashboard).toBeUndefined();
+    expect(built.statelessTemplate.findResources('AWS::CloudWatch::Dashboard')).toEqual({});
   });
 
-  it('shows the same on a dashboard', () => {
-    const [dashboard] = Object.values(built.statelessTemplate.findResources('AWS::CloudWatch::Dashboard'));
+  it('with the dashboard parameter on, shows the same metrics on a dashboard', () => {
+    const withDashboard = synthesise({ dashboard: 'true' });
+    const [dashboard, ...others] = Object.values(withDashboard.statelessTemplate.findResources('AWS::CloudWatch::Dashboard'));
+    expect(others).toEqual([]);
     const body = JSON.stringify(dashboard!.Properties.DashboardBody);
-    for (const metric of ['ExecutionsFailed', 'Errors', 'Throttles', 'ApproximateNumberOfMessagesVisible', '5xx', 'OverdueTasks']) {
+    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted', 'Errors', 'Throttles', 'ApproximateNumberOfMessagesVisible', '5xx', 'OverdueTasks']) {
       expect(body, metric).toContain(metric);
     }
+    // The same alarms as without it.
+    expect(Object.keys(withDashboard.statelessTemplate.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(ALARM_IDS.length);
   });
 });
