@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { Decision, DomainKey, Measurement, Outcome, Phase, PopVersion, Contact, TaskType } from '../core/schemas';
 import { daysOverdue, escalationMoment, isOverdue } from '../core/trajectory/deadlines';
 import type { AfrondingAdvice } from '../core/trajectory/completion';
+import type { TaskSummary, TrajectorySummary } from '../core/trajectory/summary';
 import type { Task, Trajectory } from '../core/schemas';
 import type { StoredTask } from '../core/usecases/access';
 import type { TrajectoryView } from '../core/usecases/trajectories';
@@ -34,7 +35,7 @@ export const TaskOut = z.object({
     .describe("An open AFRONDING task: the system's proposal from the latest scores, and the outcome so far"),
 });
 
-export function taskOut(task: StoredTask | Task, now: Date, extra: { clientName?: string; advice?: AfrondingAdvice } = {}): z.infer<typeof TaskOut> {
+export function taskOut(task: TaskSummary | StoredTask, now: Date, extra: { clientName?: string; advice?: AfrondingAdvice } = {}): z.infer<typeof TaskOut> {
   const open = task.status === 'open';
   return {
     taskId: task.taskId,
@@ -69,7 +70,7 @@ export const TrajectorySummaryOut = z.object({
   createdAt: z.string(),
 });
 
-export function trajectorySummary(t: Trajectory, now: Date): z.infer<typeof TrajectorySummaryOut> {
+export function trajectorySummary(t: TrajectorySummary | Trajectory, now: Date): z.infer<typeof TrajectorySummaryOut> {
   return {
     trajectoryId: t.trajectoryId,
     clientId: t.clientId,

@@ -58,7 +58,7 @@ try {
   const workflowCatchUp = performance.now() - moved;
 
   const dueIndex: number[] = [];
-  for (let i = 0; i < 20; i++) await timed(dueIndex, () => env.runtime.deps.store.listOpenTasks({ dueOnOrBefore: '2025-08-16' }));
+  for (let i = 0; i < 20; i++) await timed(dueIndex, () => env.runtime.deps.store.listEscalationDue('2025-08-16'));
 
   console.log(`\ntrajectregie bench — ${N} trajectories on the local runtime (embedded DynamoDB, virtual clock)\n`);
   console.log(summary('POST /clients', register));

@@ -3,7 +3,8 @@
  * or the local engine, the clock); the core never imports an adapter.
  */
 import type { TaskResult } from './workflow/contract';
-import type { AuditEntry, Client, Handover, Notification, Phase, Task, Trajectory } from './schemas';
+import type { AuditEntry, Client, Handover, Notification, Phase, Role, Trajectory } from './schemas';
+import type { TaskSummary, TrajectorySummary } from './trajectory/summary';
 
 export interface Clock {
   now(): Date;
@@ -38,9 +39,15 @@ export interface Store {
    */
   saveTrajectory(trajectory: Trajectory, expectedVersion: number | null): Promise<void>;
   getTrajectory(trajectoryId: string): Promise<Trajectory | undefined>;
-  listTrajectories(filter: { regisseurId?: string; phase?: Phase }): Promise<Trajectory[]>;
-  /** Open tasks sorted by due date, from the due index; dueOnOrBefore bounds the read (scheduler). */
-  listOpenTasks(filter: { assigneeId?: string; dueOnOrBefore?: string }): Promise<Task[]>;
+  /** Summaries from an index (a regisseur's, or all): lists never read the whole trajectories. */
+  listTrajectories(filter: { regisseurId?: string; phase?: Phase }): Promise<TrajectorySummary[]>;
+  /** Open tasks sorted by due date: an assignee's from their index, or all. */
+  listOpenTasks(filter: { assignee?: { role: Role; id: string } }): Promise<TaskSummary[]>;
+  /**
+   * The open tasks whose escalation date is on or before `day`, as keys from the sparse escalation
+   * index: the scheduler's read, whose cost grows with what is due, not with what exists.
+   */
+  listEscalationDue(day: string): Promise<Array<{ trajectoryId: string; taskId: string }>>;
 
   /** Creates (expectNew) or replaces a handover. */
   putHandover(handover: Handover, expectNew: boolean): Promise<void>;

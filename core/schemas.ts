@@ -285,8 +285,8 @@ export const Trajectory = z.object({
   afrondingReason: z.string().optional(),
   /** The one open workflow task, if any; it carries the due-index keys in the store. */
   openTask: Task.optional(),
-  /** Completed and cancelled tasks, oldest first (without tokens). */
-  closedTasks: z.array(Task.omit({ token: true })),
+  /** Completed and cancelled tasks, oldest first (without the token and the execution that waited). */
+  closedTasks: z.array(Task.omit({ token: true, executionName: true })),
   nextTaskSeq: z.number().int().min(1),
   contacts: z.array(Contact),
   measurements: z.array(Measurement),

@@ -65,7 +65,10 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
           { AttributeName: i.partitionKey.name, KeyType: 'HASH' },
           { AttributeName: i.sortKey.name, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection:
+          i.projection.type === 'INCLUDE'
+            ? { ProjectionType: 'INCLUDE', NonKeyAttributes: i.projection.nonKeyAttributes }
+            : { ProjectionType: i.projection.type },
       })),
     }),
   );

@@ -50,6 +50,10 @@ export interface Runtime {
   url: string;
   deps: Deps;
   engine: LocalWorkflowEngine;
+  /** The DynamoDB client every adapter shares (the simulation meters it). */
+  doc: ReturnType<typeof documentClient>;
+  /** With CLOCK=virtual: moves the clock and answers once the workflows and the tick have caught up. */
+  local: LocalControls | undefined;
   stop(): Promise<void>;
 }
 
@@ -122,6 +126,8 @@ export async function startRuntime(env: Record<string, string | undefined> = pro
     url: `http://${config.HOST}:${port}`,
     deps,
     engine,
+    doc,
+    local,
     stop: async () => {
       clearInterval(ticker);
       engine.stop();

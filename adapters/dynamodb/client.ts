@@ -1,5 +1,5 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type BatchGetCommandOutput, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
 /** Decorates an AWS SDK client, e.g. traces its calls in X-Ray (adapters/aws-deps.ts on AWS). */
 export type ClientInstrument = <T>(client: T) => T;
@@ -24,6 +24,27 @@ export async function queryAll<T>(doc: DynamoDBDocumentClient, input: QueryComma
     start = page.LastEvaluatedKey;
   } while (start);
   return items;
+}
+
+/** Items by key (consistent reads), in the order of the keys, 100 a batch; unknown keys are left out. */
+export async function batchGetAll<T>(doc: DynamoDBDocumentClient, tableName: string, keys: Array<Record<string, unknown>>): Promise<T[]> {
+  const found = new Map<string, T>();
+  const id = (k: Record<string, unknown>) => `${String(k.pk)}\u0000${String(k.sk)}`;
+  for (let i = 0; i < keys.length; i += 100) {
+    let batch: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
+    while (batch && batch.length > 0) {
+      const out: BatchGetCommandOutput = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: batch, ConsistentRead: true } } }));
+      for (const item of out.Responses?.[tableName] ?? []) found.set(id(item), entity<T>(item));
+      batch = out.UnprocessedKeys?.[tableName]?.Keys;
+    }
+  }
+  return keys.flatMap((k) => (found.has(id(k)) ? [found.get(id(k))!] : []));
+}
+
+/** Every item whose index entry matches: the index gives the keys (it need not project more), a batch read the items. */
+export async function queryItems<T>(doc: DynamoDBDocumentClient, tableName: string, input: Omit<QueryCommandInput, 'TableName'>): Promise<T[]> {
+  const keys = await queryAll<Record<string, unknown>>(doc, { ...input, TableName: tableName });
+  return batchGetAll<T>(doc, tableName, keys.map((k) => ({ pk: k.pk, sk: k.sk })));
 }
 
 export function isConditionFailure(error: unknown): boolean {

@@ -4,20 +4,57 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import {
-  BatchGetCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
   UpdateCommand,
-  type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   type PutCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from '../../core/errors';
 import type { Claim, Store } from '../../core/ports';
-import type { AuditEntry, Client, Handover, Notification, Phase, Task, Trajectory } from '../../core/schemas';
-import { entity, isConditionFailure, queryAll } from './client';
-import { INDEX } from './table';
+import type { AuditEntry, Client, Handover, Notification, Phase, Role, Trajectory } from '../../core/schemas';
+import { batchGetAll, entity, isConditionFailure, queryAll, queryItems } from './client';
+import { INDEX, SUMMARY_ATTRIBUTE } from './table';
+import { summarise, type TaskSummary, type TrajectorySummary } from '../../core/trajectory/summary';
+
+/**
+ * A trajectory's records are written without what the item already says (each record's
+ * trajectory and client, a result's task id), since every write is billed per kilobyte of the
+ * whole item; reading puts them back, so the domain sees them whole.
+ */
+function compact(t: Trajectory): Record<string, unknown> {
+  const bare = <T extends { trajectoryId: string; clientId?: string }>({ trajectoryId: _t, clientId: _c, ...rest }: T) => rest;
+  return {
+    ...t,
+    closedTasks: t.closedTasks.map((task) => {
+      const { result, ...rest } = bare(task);
+      return result ? { ...rest, result: (({ taskId: _id, ...r }) => r)(result) } : rest;
+    }),
+    contacts: t.contacts.map(bare),
+    measurements: t.measurements.map(bare),
+    popVersions: t.popVersions.map(bare),
+  };
+}
+
+function expand(item: Trajectory): Trajectory {
+  const ids = { trajectoryId: item.trajectoryId };
+  return {
+    ...item,
+    closedTasks: item.closedTasks.map((task) => ({
+      ...task,
+      ...ids,
+      clientId: item.clientId,
+      ...(task.result ? { result: { ...task.result, taskId: task.taskId } } : {}),
+    })),
+    contacts: item.contacts.map((c) => ({ ...c, ...ids })),
+    measurements: item.measurements.map((m) => ({ ...m, ...ids })),
+    popVersions: item.popVersions.map((p) => ({ ...p, ...ids })),
+  };
+}
+
+/** An assignee's queue: keyed by role and id, so no user id can collide with another role's queue. */
+const assigneeKey = (task: { assigneeRole: Role; assigneeId: string }) => `ASSIGNEE#${task.assigneeRole}#${task.assigneeId}`;
 
 export class DynamoStore implements Store {
   constructor(
@@ -36,20 +73,8 @@ export class DynamoStore implements Store {
     return this.get(`CLIENT#${clientId}`, 'CLIENT');
   }
 
-  async getClients(clientIds: string[]): Promise<Client[]> {
-    const unique = [...new Set(clientIds)];
-    const found: Client[] = [];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((id) => ({ pk: `CLIENT#${id}`, sk: 'CLIENT' }));
-      while (keys && keys.length > 0) {
-        const out: BatchGetCommandOutput = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        found.push(...(out.Responses?.[this.tableName] ?? []).map((item) => entity<Client>(item)));
-        keys = out.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
-    }
-    return found;
+  getClients(clientIds: string[]): Promise<Client[]> {
+    return batchGetAll<Client>(this.doc, this.tableName, [...new Set(clientIds)].map((id) => ({ pk: `CLIENT#${id}`, sk: 'CLIENT' })));
   }
 
   listClients(): Promise<Client[]> {
@@ -97,13 +122,14 @@ export class DynamoStore implements Store {
       gsi4sk: `${trajectory.createdAt}#${trajectory.trajectoryId}`,
       ...(open
         ? {
-            gsi1pk: `ASSIGNEE#${open.assigneeId}`,
+            gsi1pk: assigneeKey(open),
             gsi1sk: `${open.dueAt}#${open.taskId}`,
             gsi2pk: 'OPEN',
-            gsi2sk: `${open.dueAt}#${open.taskId}`,
+            gsi2sk: `${open.escalateOn}#${open.taskId}#${trajectory.trajectoryId}`,
           }
         : {}),
-      ...trajectory,
+      [SUMMARY_ATTRIBUTE]: summarise(trajectory),
+      ...compact(trajectory),
     };
     if (expectedVersion === null) {
       await this.put(item, 'attribute_not_exists(pk)');
@@ -112,39 +138,58 @@ export class DynamoStore implements Store {
     }
   }
 
-  getTrajectory(trajectoryId: string): Promise<Trajectory | undefined> {
-    return this.get(`TRAJ#${trajectoryId}`, 'TRAJ');
+  async getTrajectory(trajectoryId: string): Promise<Trajectory | undefined> {
+    const item = await this.get<Trajectory & { [SUMMARY_ATTRIBUTE]?: unknown }>(`TRAJ#${trajectoryId}`, 'TRAJ');
+    if (!item) return undefined;
+    const { [SUMMARY_ATTRIBUTE]: _summary, ...trajectory } = item;
+    return expand(trajectory);
   }
 
-  async listTrajectories(filter: { regisseurId?: string; phase?: Phase }): Promise<Trajectory[]> {
+  async listTrajectories(filter: { regisseurId?: string; phase?: Phase }): Promise<TrajectorySummary[]> {
     const byRegisseur = filter.regisseurId !== undefined;
     const items = await queryAll<Record<string, unknown>>(this.doc, {
       TableName: this.tableName,
       IndexName: byRegisseur ? INDEX.byRegisseur : INDEX.byKind,
       KeyConditionExpression: byRegisseur ? 'gsi3pk = :pk' : 'gsi4pk = :pk',
-      ...(filter.phase ? { FilterExpression: '#phase = :phase', ExpressionAttributeNames: { '#phase': 'phase' } } : {}),
+      ...(filter.phase
+        ? { FilterExpression: '#summary.#phase = :phase', ExpressionAttributeNames: { '#summary': SUMMARY_ATTRIBUTE, '#phase': 'phase' } }
+        : {}),
       ExpressionAttributeValues: {
         ':pk': byRegisseur ? `REG#${filter.regisseurId}` : 'TRAJ',
         ...(filter.phase ? { ':phase': filter.phase } : {}),
       },
     });
-    return items.map((i) => entity<Trajectory>(i));
+    return items.map((i) => i[SUMMARY_ATTRIBUTE] as TrajectorySummary);
   }
 
-  async listOpenTasks(filter: { assigneeId?: string; dueOnOrBefore?: string }): Promise<Task[]> {
-    const byAssignee = filter.assigneeId !== undefined;
-    const [pkName, skName] = byAssignee ? ['gsi1pk', 'gsi1sk'] : ['gsi2pk', 'gsi2sk'];
+  async listOpenTasks(filter: { assignee?: { role: Role; id: string } }): Promise<TaskSummary[]> {
+    const summaries = filter.assignee
+      ? (
+          await queryAll<Record<string, unknown>>(this.doc, {
+            TableName: this.tableName,
+            IndexName: INDEX.byAssignee,
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': assigneeKey({ assigneeRole: filter.assignee.role, assigneeId: filter.assignee.id }) },
+          })
+        ).map((i) => i[SUMMARY_ATTRIBUTE] as TrajectorySummary)
+      : await this.listTrajectories({});
+    return summaries
+      .flatMap((s) => (s.openTask ? [s.openTask] : []))
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.taskId.localeCompare(b.taskId));
+  }
+
+  async listEscalationDue(day: string): Promise<Array<{ trajectoryId: string; taskId: string }>> {
+    // Sort keys are `escalateOn#taskId#trajectoryId`; '$' sorts right after '#', so the bound includes the whole day.
     const items = await queryAll<Record<string, unknown>>(this.doc, {
       TableName: this.tableName,
-      IndexName: byAssignee ? INDEX.byAssignee : INDEX.byDue,
-      // Sort keys are `dueAt#taskId`; '$' sorts right after '#', so this bound includes the whole day.
-      KeyConditionExpression: `${pkName} = :pk${filter.dueOnOrBefore ? ` AND ${skName} < :before` : ''}`,
-      ExpressionAttributeValues: {
-        ':pk': byAssignee ? `ASSIGNEE#${filter.assigneeId}` : 'OPEN',
-        ...(filter.dueOnOrBefore ? { ':before': `${filter.dueOnOrBefore}$` } : {}),
-      },
+      IndexName: INDEX.byEscalation,
+      KeyConditionExpression: 'gsi2pk = :open AND gsi2sk < :bound',
+      ExpressionAttributeValues: { ':open': 'OPEN', ':bound': `${day}$` },
     });
-    return items.map((i) => entity<Trajectory>(i).openTask).filter((t): t is Task => t !== undefined);
+    return items.map((i) => {
+      const [, taskId = '', trajectoryId = ''] = String(i.gsi2sk).split('#');
+      return { trajectoryId, taskId };
+    });
   }
 
   async putHandover(handover: Handover, expectNew: boolean): Promise<void> {
@@ -222,14 +267,13 @@ export class DynamoStore implements Store {
     return items.map((i) => entity<AuditEntry>(i));
   }
 
-  private async listKind<T>(kind: string): Promise<T[]> {
-    const items = await queryAll<Record<string, unknown>>(this.doc, {
-      TableName: this.tableName,
+  /** Every item of a kind, oldest first. */
+  private listKind<T>(kind: string): Promise<T[]> {
+    return queryItems<T>(this.doc, this.tableName, {
       IndexName: INDEX.byKind,
       KeyConditionExpression: 'gsi4pk = :pk',
       ExpressionAttributeValues: { ':pk': kind },
     });
-    return items.map((i) => entity<T>(i));
   }
 
   private async get<T>(pk: string, sk: string): Promise<T | undefined> {

@@ -15,21 +15,27 @@
  *   EXEC#name       / EXEC          local workflow engine only: one execution
  *   CLOCK           / CLOCK         local runtime only: the virtual clock
  *
- * Indexes (sparse: an item is in an index only while it carries the index's keys):
- *   byAssignee   gsi1pk ASSIGNEE#id  gsi1sk dueAt#taskId  trajectories with an open task, per assignee
- *   byDue        gsi2pk OPEN         gsi2sk dueAt#taskId  all open tasks: the scheduler's due index
- *   byRegisseur  gsi3pk REG#id       gsi3sk createdAt#id  trajectories per regisseur
- *   byKind       gsi4pk CLIENT | TRAJ | HANDOVER | NOTIFY | EXEC#trajectoryId, gsi4sk createdAt#id
+ * Indexes (sparse: an item is in an index only while it carries the index's keys). They copy the
+ * keys and a trajectory's `summary` only (never its growing records); other kinds are read whole
+ * by key after the index gives their keys:
+ *   byAssignee    gsi1pk ASSIGNEE#role#id  gsi1sk dueAt#taskId       trajectories with an open task, per assignee
+ *   byEscalation  gsi2pk OPEN              gsi2sk escalateOn#taskId  open tasks by escalation date: the scheduler's read (keys only)
+ *   byRegisseur   gsi3pk REG#id            gsi3sk createdAt#id       trajectories per regisseur
+ *   byKind        gsi4pk CLIENT | TRAJ | HANDOVER | NOTIFY | EXEC#trajectoryId, gsi4sk createdAt#id
  */
 export interface KeyAttribute {
   name: string;
   type: 'S';
 }
 
+/** What an index copies of an item: only the keys, some attributes, or all of it. */
+export type Projection = { type: 'KEYS_ONLY' } | { type: 'INCLUDE'; nonKeyAttributes: string[] } | { type: 'ALL' };
+
 export interface IndexDefinition {
   indexName: string;
   partitionKey: KeyAttribute;
   sortKey: KeyAttribute;
+  projection: Projection;
 }
 
 export interface TableDefinition {
@@ -40,25 +46,33 @@ export interface TableDefinition {
 
 export const INDEX = {
   byAssignee: 'byAssignee',
-  byDue: 'byDue',
+  byEscalation: 'byEscalation',
   byRegisseur: 'byRegisseur',
   byKind: 'byKind',
 } as const;
 
-const index = (indexName: string, prefix: string): IndexDefinition => ({
+/**
+ * The attribute the store writes beside a trajectory with what lists show of it (its summary,
+ * core/trajectory/summary.ts); the indexes copy only it, so a trajectory's growing records never
+ * travel into an index, and an index is written only when the summary changes.
+ */
+export const SUMMARY_ATTRIBUTE = 'summary';
+
+const index = (indexName: string, prefix: string, projection: Projection): IndexDefinition => ({
   indexName,
   partitionKey: { name: `${prefix}pk`, type: 'S' },
   sortKey: { name: `${prefix}sk`, type: 'S' },
+  projection,
 });
 
 export const tableDefinition: TableDefinition = {
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
   globalSecondaryIndexes: [
-    index(INDEX.byAssignee, 'gsi1'),
-    index(INDEX.byDue, 'gsi2'),
-    index(INDEX.byRegisseur, 'gsi3'),
-    index(INDEX.byKind, 'gsi4'),
+    index(INDEX.byAssignee, 'gsi1', { type: 'INCLUDE', nonKeyAttributes: [SUMMARY_ATTRIBUTE] }),
+    index(INDEX.byEscalation, 'gsi2', { type: 'KEYS_ONLY' }),
+    index(INDEX.byRegisseur, 'gsi3', { type: 'INCLUDE', nonKeyAttributes: [SUMMARY_ATTRIBUTE] }),
+    index(INDEX.byKind, 'gsi4', { type: 'INCLUDE', nonKeyAttributes: [SUMMARY_ATTRIBUTE] }),
   ],
 };
 

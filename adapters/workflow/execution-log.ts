@@ -5,7 +5,7 @@
  */
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ExecutionSummary } from '../../core/ports';
-import { entity, isConditionFailure, queryAll } from '../dynamodb/client';
+import { isConditionFailure, queryItems } from '../dynamodb/client';
 import { INDEX } from '../dynamodb/table';
 
 export interface ExecutionRecord extends ExecutionSummary {
@@ -39,14 +39,12 @@ export class DynamoExecutionLog implements ExecutionLog {
     return this.put(record, false);
   }
 
-  async list(trajectoryId: string): Promise<ExecutionRecord[]> {
-    const items = await queryAll<Record<string, unknown>>(this.doc, {
-      TableName: this.tableName,
+  list(trajectoryId: string): Promise<ExecutionRecord[]> {
+    return queryItems<ExecutionRecord>(this.doc, this.tableName, {
       IndexName: INDEX.byKind,
       KeyConditionExpression: 'gsi4pk = :pk',
       ExpressionAttributeValues: { ':pk': `EXEC#${trajectoryId}` },
     });
-    return items.map((i) => entity<ExecutionRecord>(i));
   }
 
   private async put(record: ExecutionRecord, create: boolean): Promise<void> {

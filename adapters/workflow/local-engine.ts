@@ -39,7 +39,17 @@ function namedError(name: string, message: string): Error {
   return error;
 }
 
+/** What the engine did, as Step Functions and Lambda would bill it. */
+export interface EngineStats {
+  executions: number;
+  /** States entered: Step Functions Standard bills each as a state transition. */
+  stateTransitions: number;
+  /** Task state handler calls (Lambda invocations on AWS), retries included. */
+  invocations: number;
+}
+
 export class LocalWorkflowEngine implements WorkflowEngine {
+  readonly stats: EngineStats = { executions: 0, stateTransitions: 0, invocations: 0 };
   private readonly machine: StateMachine;
   private readonly waiters = new Map<string, Waiter>();
   /** Executions of this process that are not waiting for a human: the engine is idle when none are. */
@@ -163,6 +173,8 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       },
     });
     this.aborts.set(name, run.abort);
+    this.stats.executions++;
+    void this.countTransitions(run.eventLogs);
     this.opts.logger.info('execution started', { execution: name, resumeAt: input.resumeAt });
     run.result
       .then(() => this.finish(record, 'SUCCEEDED'))
@@ -183,6 +195,16 @@ export class LocalWorkflowEngine implements WorkflowEngine {
    */
   private withStartTime(payload: Record<string, unknown>, startedAt: string): Record<string, unknown> {
     return 'executionStartedAt' in payload ? { ...payload, executionStartedAt: startedAt } : payload;
+  }
+
+  /**
+   * Reads the execution's event log: the library queues every event until it is read, so an
+   * unread log holds each state's input and output for as long as the execution runs.
+   */
+  private async countTransitions(events: AsyncGenerator<{ type: string }>): Promise<void> {
+    for await (const event of events) {
+      if (event.type === 'StateEntered') this.stats.stateTransitions++;
+    }
   }
 
   private async finish(record: ExecutionRecord, status: 'SUCCEEDED' | 'FAILED'): Promise<void> {
@@ -222,7 +244,10 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     const step = resource.startsWith(LOCAL_PREFIX) ? (resource.slice(LOCAL_PREFIX.length) as StepName) : undefined;
     const handler = step ? this.opts.handlers[step] : undefined;
     if (!handler) throw new Error(`No local handler for ${resource}`);
-    return handler;
+    return (payload) => {
+      this.stats.invocations++;
+      return handler(payload);
+    };
   }
 
   private async waitForToken(execution: string, input: { FunctionName: string; Payload: Record<string, unknown> }) {

@@ -11,7 +11,7 @@ import { today } from '../rules/dates';
 import { taskIdFor } from '../rules/task-id';
 import type { Actor, AuditEntry, Notification, Outcome, Phase, Task, TaskType, Trajectory, Withdrawal } from '../schemas';
 import type { TaskResult, WaitSignal } from '../workflow/contract';
-import { applyCompletion, closeTask, type CompletionAnswer } from './completion';
+import { applyCompletion, closeTask, type ClosedTask, type CompletionAnswer } from './completion';
 import { deadlineFor, isPastEscalation, type Deadline } from './deadlines';
 import { assigneeOf, phaseOfTask } from './phases';
 import { heldRounds, plannedTask, type PlannedTask, type ScheduleFacts } from './schedule';
@@ -313,7 +313,7 @@ export function escalate(t: Trajectory, cmd: { now: Date }): Transition<{ escala
 // ---------- Withdraw and close ----------
 
 /** The trajectory closed with its outcome: its open task leaves as `leaving` (else cancelled). */
-function closedWith(t: Trajectory, outcome: Outcome, leaving?: Omit<Task, 'token'>): Trajectory {
+function closedWith(t: Trajectory, outcome: Outcome, leaving?: ClosedTask): Trajectory {
   const { openTask: open, ...rest } = t;
   const left = leaving ?? (open ? closeTask(open, { status: 'cancelled' }) : undefined);
   return { ...rest, phase: 'closed', status: 'closed', outcome, closedTasks: left ? [...t.closedTasks, left] : t.closedTasks };

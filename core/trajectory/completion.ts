@@ -201,11 +201,10 @@ export function applyCompletion(ctx: CompletionContext): { next: Trajectory; ans
   return { next, answer: { ...result, ...answer } };
 }
 
-/** A task leaves the trajectory's open slot: it keeps its history, not its token. */
-export function closeTask(
-  task: Task | Omit<Task, 'token'>,
-  fields: Partial<Task> & { status: 'completed' | 'cancelled' },
-): Omit<Task, 'token'> {
-  const { token: _token, ...rest } = { ...task, ...fields } as Task;
+/** A task leaves the trajectory's open slot: it keeps its history, not its token or the execution that waited. */
+export function closeTask(task: Task, fields: Partial<Task> & { status: 'completed' | 'cancelled' }): ClosedTask {
+  const { token: _token, executionName: _execution, ...rest } = { ...task, ...fields };
   return rest;
 }
+
+export type ClosedTask = Trajectory['closedTasks'][number];

@@ -59,15 +59,6 @@ export function escalationMoment(task: { escalateOn: string }): Date {
   return startOfDutchDay(task.escalateOn);
 }
 
-/**
- * The first due date that the tick must read from the due index to find every task past its
- * escalation: escalateOn is never earlier than dueAt + ESCALATE_AFTER_DAYS, so every such task
- * has dueAt on or before this date (the caller still checks isPastEscalation).
- */
-export function escalationCandidatesDueBy(now: Date): string {
-  return addDays(today(now), -ESCALATE_AFTER_DAYS);
-}
-
 /** The text the alarm and the dashboard show, from the same rule. */
 export const ESCALATION_RULE_TEXT = `Open tasks past their escalation moment (${ESCALATE_AFTER_DAYS} days after the due date, 00:00 Amsterdam time)`;
 

@@ -21,7 +21,8 @@ export function assertCanSeeTrajectory(actor: Actor, trajectory: Trajectory | un
   return trajectory;
 }
 
-export type StoredTask = Omit<Task, 'token'> & { token?: string };
+/** A task as found: the open one (with its token), or a closed one. */
+export type StoredTask = Task | Trajectory['closedTasks'][number];
 
 /** Finds a task (open or closed) with its trajectory, if the actor may see it. */
 export async function findTask(

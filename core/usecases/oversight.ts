@@ -3,7 +3,8 @@
  * failed, and the programme's outcomes against its target.
  */
 import type { Deps } from '../ports';
-import { escalationCandidatesDueBy, isOverdue, isPastEscalation } from '../trajectory/deadlines';
+import { today } from '../rules/dates';
+import { isOverdue, isPastEscalation } from '../trajectory/deadlines';
 import { Phase, type Actor, type AuditEntry, type Notification } from '../schemas';
 import { requireRole } from './access';
 
@@ -11,13 +12,11 @@ import { requireRole } from './access';
 export const SUCCESS_TARGET = 0.8;
 
 /**
- * Open tasks past their escalation moment (the deadlines rule), read from the due index: only
- * tasks due long enough ago are read, so the cost grows with what is due, not with what exists.
+ * Open tasks past their escalation moment (the deadlines rule: escalateOn has come), as keys from
+ * the escalation index: the cost grows with what is due, not with what exists.
  */
 export async function countLongOverdue(deps: Deps): Promise<number> {
-  const now = deps.clock.now();
-  const candidates = await deps.store.listOpenTasks({ dueOnOrBefore: escalationCandidatesDueBy(now) });
-  return candidates.filter((t) => isPastEscalation(t, now)).length;
+  return (await deps.store.listEscalationDue(today(deps.clock.now()))).length;
 }
 
 /** The scheduler tick: publishes the overdue gauge that the alarm watches. */

@@ -5,19 +5,20 @@
 import type { Deps } from '../ports';
 import { afrondingAdvice, parseCompletion, type AfrondingAdvice, type CompletionAnswer } from '../trajectory/completion';
 import * as trajectory from '../trajectory/aggregate';
-import type { Actor, Client, Task } from '../schemas';
+import type { Actor, Client } from '../schemas';
+import type { TaskSummary } from '../trajectory/summary';
 import { audit, findTask, requireRole, type StoredTask } from './access';
 import { changeTrajectory } from './change';
 
 export interface TaskView {
-  task: Task;
+  task: TaskSummary;
   clientName: string;
 }
 
 /** Open tasks sorted by due date: a regisseur's own (the municipality's for gemeente), or all for the beheerder. */
 export async function listTasks(deps: Deps, actor: Actor): Promise<TaskView[]> {
-  const assigneeId = actor.role === 'beheerder' ? undefined : actor.role === 'gemeente' ? 'gemeente' : actor.userId;
-  const tasks = await deps.store.listOpenTasks(assigneeId ? { assigneeId } : {});
+  const assignee = actor.role === 'beheerder' ? undefined : { role: actor.role, id: actor.role === 'gemeente' ? 'gemeente' : actor.userId };
+  const tasks = await deps.store.listOpenTasks(assignee ? { assignee } : {});
   const clientIds = [...new Set(tasks.map((t) => t.clientId))];
   const clients = new Map<string, Client>((await deps.store.getClients(clientIds)).map((c) => [c.clientId, c]));
   const now = deps.clock.now();

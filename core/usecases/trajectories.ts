@@ -8,6 +8,7 @@ import * as trajectory from '../trajectory/aggregate';
 import { afrondingDue } from '../trajectory/schedule';
 import { executionName } from '../rules/workflow-budget';
 import type { Actor, Phase, Trajectory, Withdrawal } from '../schemas';
+import type { TrajectorySummary } from '../trajectory/summary';
 import { assertCanSeeTrajectory, audit, requireRole } from './access';
 import { changeTrajectory } from './change';
 import { activeTrajectoryClaim, releaseClaim, takeClaim } from './claims';
@@ -131,7 +132,7 @@ export function withdrawTrajectory(deps: Deps, actor: Actor, trajectoryId: strin
   return steer(deps, actor, trajectoryId, (t, now) => trajectory.withdraw(t, { withdrawal, actor, now }));
 }
 
-export async function listTrajectories(deps: Deps, actor: Actor, phase?: Phase): Promise<Trajectory[]> {
+export async function listTrajectories(deps: Deps, actor: Actor, phase?: Phase): Promise<TrajectorySummary[]> {
   requireRole(actor, 'regisseur', 'beheerder');
   return deps.store.listTrajectories({
     ...(actor.role === 'regisseur' ? { regisseurId: actor.userId } : {}),

@@ -2,9 +2,14 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { tableDefinition, type KeyAttribute } from '../../adapters/dynamodb/table';
+import { tableDefinition, type KeyAttribute, type Projection } from '../../adapters/dynamodb/table';
 
 const attribute = (key: KeyAttribute): dynamodb.Attribute => ({ name: key.name, type: dynamodb.AttributeType.STRING });
+
+function projectionOf(p: Projection): Pick<dynamodb.GlobalSecondaryIndexProps, 'projectionType' | 'nonKeyAttributes'> {
+  if (p.type === 'INCLUDE') return { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: p.nonKeyAttributes };
+  return { projectionType: p.type === 'ALL' ? dynamodb.ProjectionType.ALL : dynamodb.ProjectionType.KEYS_ONLY };
+}
 
 /**
  * The single table, built from the definition the local runtime uses
@@ -32,7 +37,7 @@ export class TrajectoryTable extends Construct {
         indexName: index.indexName,
         partitionKey: attribute(index.partitionKey),
         sortKey: attribute(index.sortKey),
-        projectionType: dynamodb.ProjectionType.ALL,
+        ...projectionOf(index.projection),
       });
     }
   }

@@ -80,13 +80,16 @@ describe('table', () => {
     expect(table.KeySchema).toEqual(keySchema(tableDefinition));
   });
 
-  it('has the global secondary indexes of the shared definition, projecting all attributes', () => {
+  it('has the global secondary indexes of the shared definition, with its projections (never ALL: an index copies no growing records)', () => {
     const byName = (a: { IndexName: string }, b: { IndexName: string }) => a.IndexName.localeCompare(b.IndexName);
+    const projection = (p: (typeof tableDefinition.globalSecondaryIndexes)[number]['projection']) =>
+      p.type === 'INCLUDE' ? { ProjectionType: 'INCLUDE', NonKeyAttributes: p.nonKeyAttributes } : { ProjectionType: p.type };
     expect([...table.GlobalSecondaryIndexes].sort(byName)).toEqual(
       tableDefinition.globalSecondaryIndexes
-        .map((index) => ({ IndexName: index.indexName, KeySchema: keySchema(index), Projection: { ProjectionType: 'ALL' } }))
+        .map((index) => ({ IndexName: index.indexName, KeySchema: keySchema(index), Projection: projection(index.projection) }))
         .sort(byName),
     );
+    expect(table.GlobalSecondaryIndexes.map((i: { Projection: { ProjectionType: string } }) => i.Projection.ProjectionType)).not.toContain('ALL');
   });
 
   it('defines exactly the key attributes, with their types', () => {

@@ -102,28 +102,63 @@ describe('trajectories', () => {
     expect((await store.getTrajectory('T1'))?.phase).toBe('afronding');
   });
 
-  it('finds open tasks through the sparse due index, sorted by due date, per assignee and up to a date', async () => {
-    await store.saveTrajectory(trajectory('T2', 'rita', { dueAt: '2025-10-01' }), null);
-    await store.saveTrajectory(trajectory('T3', 'rob', { dueAt: '2025-09-01' }), null);
-    await store.saveTrajectory(trajectory('T4', 'rita', { dueAt: '2025-08-01' }), null);
+  it('lists open tasks from the summaries, sorted by due date, per assignee queue (role and id), never the whole items', async () => {
+    await store.saveTrajectory(trajectory('T2', 'rita', { dueAt: '2025-10-01', escalateOn: '2025-10-15' }), null);
+    await store.saveTrajectory(trajectory('T3', 'rob', { dueAt: '2025-09-01', escalateOn: '2025-09-15' }), null);
+    await store.saveTrajectory(trajectory('T4', 'rita', { dueAt: '2025-08-01', escalateOn: '2025-08-15' }), null);
     await store.saveTrajectory(trajectory('T5', 'rita'), null); // no open task: not in the index
+    await store.saveTrajectory(trajectory('T6', 'gemeente', { dueAt: '2025-08-02', escalateOn: '2025-08-16', assigneeRole: 'gemeente', assigneeId: 'gemeente' }), null);
 
-    expect((await store.listOpenTasks({})).map((t) => t.trajectoryId)).toEqual(['T4', 'T3', 'T2']);
-    expect((await store.listOpenTasks({ assigneeId: 'rita' })).map((t) => t.trajectoryId)).toEqual(['T4', 'T2']);
-    expect((await store.listOpenTasks({ dueOnOrBefore: '2025-09-02' })).map((t) => t.trajectoryId)).toEqual(['T4', 'T3']);
-    // The bound is inclusive: a task due exactly on it is listed, a day earlier it is not.
-    expect((await store.listOpenTasks({ dueOnOrBefore: '2025-09-01' })).map((t) => t.trajectoryId)).toEqual(['T4', 'T3']);
-    expect((await store.listOpenTasks({ dueOnOrBefore: '2025-08-31' })).map((t) => t.trajectoryId)).toEqual(['T4']);
-    expect((await store.listOpenTasks({ dueOnOrBefore: '2025-08-01' })).map((t) => t.trajectoryId)).toEqual(['T4']);
-    expect((await store.listOpenTasks({ dueOnOrBefore: '2025-07-31' })).map((t) => t.trajectoryId)).toEqual([]);
-    expect((await store.listOpenTasks({ assigneeId: 'rita', dueOnOrBefore: '2025-10-01' })).map((t) => t.trajectoryId)).toEqual(['T4', 'T2']);
-    expect((await store.listOpenTasks({ assigneeId: 'rita', dueOnOrBefore: '2025-09-30' })).map((t) => t.trajectoryId)).toEqual(['T4']);
+    expect((await store.listOpenTasks({})).map((t) => t.trajectoryId)).toEqual(['T4', 'T6', 'T3', 'T2']);
+    expect((await store.listOpenTasks({ assignee: { role: 'regisseur', id: 'rita' } })).map((t) => t.trajectoryId)).toEqual(['T4', 'T2']);
+    // A regisseur whose user id is "gemeente" has a queue of their own, not the municipality's.
+    expect(await store.listOpenTasks({ assignee: { role: 'regisseur', id: 'gemeente' } })).toEqual([]);
+    expect((await store.listOpenTasks({ assignee: { role: 'gemeente', id: 'gemeente' } })).map((t) => t.trajectoryId)).toEqual(['T6']);
+    const [listed] = await store.listOpenTasks({ assignee: { role: 'regisseur', id: 'rita' } });
+    expect(listed).not.toHaveProperty('token');
+    expect(listed).not.toHaveProperty('executionName');
 
     const { openTask: _done, ...withoutTask } = trajectory('T4', 'rita', { dueAt: '2025-08-01' });
     await store.saveTrajectory({ ...withoutTask, version: 2 }, 1);
-    expect((await store.listOpenTasks({})).map((t) => t.trajectoryId)).toEqual(['T3', 'T2']);
-    expect((await store.listTrajectories({ regisseurId: 'rita' })).map((t) => t.trajectoryId).sort()).toEqual(['T1', 'T2', 'T4', 'T5']);
+    expect((await store.listOpenTasks({})).map((t) => t.trajectoryId)).toEqual(['T6', 'T3', 'T2']);
+    const summaries = await store.listTrajectories({ regisseurId: 'rita' });
+    expect(summaries.map((t) => t.trajectoryId).sort()).toEqual(['T1', 'T2', 'T4', 'T5']);
+    expect(summaries[0]).not.toHaveProperty('closedTasks');
     expect((await store.listTrajectories({ phase: 'afronding' })).map((t) => t.trajectoryId)).toEqual(['T1']);
+    // The whole trajectory, read by key, carries no copy of its summary.
+    expect(await store.getTrajectory('T2')).not.toHaveProperty('summary');
+  });
+
+  it('finds the tasks whose escalation date has come through the keys-only escalation index, the bound inclusive', async () => {
+    await store.saveTrajectory(trajectory('E2', 'rita', { dueAt: '2025-10-01', escalateOn: '2025-10-15' }), null);
+    await store.saveTrajectory(trajectory('E3', 'rob', { dueAt: '2025-09-01', escalateOn: '2025-09-15' }), null);
+    await store.saveTrajectory(trajectory('E4', 'rita', { dueAt: '2025-07-01', escalateOn: '2025-09-30' }), null); // a POP: escalates late
+    // Only this test's trajectories (the table is shared with the tests before it).
+    const mine = async (day: string) => (await store.listEscalationDue(day)).filter((k) => k.trajectoryId.startsWith('E'));
+    const ids = async (day: string) => (await mine(day)).map((k) => k.trajectoryId);
+    expect(await ids('2025-09-14')).toEqual([]);
+    expect(await ids('2025-09-15')).toEqual(['E3']);
+    expect(await ids('2025-09-30')).toEqual(['E3', 'E4']);
+    expect(await mine('2025-10-15')).toEqual([
+      { trajectoryId: 'E3', taskId: 'E3-1' },
+      { trajectoryId: 'E4', taskId: 'E4-1' },
+      { trajectoryId: 'E2', taskId: 'E2-1' },
+    ]);
+  });
+
+  it('reads a trajectory back whole although it writes its records without what the item already says', async () => {
+    const t = trajectory('R1', 'rita', { dueAt: '2025-10-01' });
+    const full: Trajectory = {
+      ...t,
+      closedTasks: [
+        (({ token: _t, executionName: _e, ...task }) => ({ ...task, taskId: 'R1-0', type: 'POP' as const, status: 'completed' as const, result: { taskId: 'R1-0', type: 'POP' as const } }))(t.openTask!),
+      ],
+      contacts: [{ contactId: 'K1', trajectoryId: 'R1', heldOn: '2025-08-15', location: 'home', taskType: 'POP', taskId: 'R1-0', recordedBy: 'rita' }],
+      measurements: [{ measurementId: 'M1', trajectoryId: 'R1', measuredOn: '2025-08-15', kind: 'baseline', scores: { finances: 2 }, taskId: 'R1-0', recordedBy: 'rita' }],
+      popVersions: [{ trajectoryId: 'R1', version: 1, agreedOn: '2025-08-15', goals: [], recordedBy: 'rita', recordedAt: '2025-08-15T09:00:00.000Z' }],
+    };
+    await store.saveTrajectory(full, null);
+    expect(await store.getTrajectory('R1')).toEqual(full);
   });
 
   it('holds a unique claim for one owner at a time', async () => {

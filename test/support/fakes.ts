@@ -5,7 +5,8 @@
  */
 import { ConcurrentUpdateError } from '../../core/errors';
 import type { Claim, Deps, ExecutionSummary, IdempotencyStore, Store, WorkflowEngine } from '../../core/ports';
-import type { AuditEntry, Client, Handover, Notification, Phase, Task, Trajectory } from '../../core/schemas';
+import type { AuditEntry, Client, Handover, Notification, Phase, Role, Trajectory } from '../../core/schemas';
+import { summarise } from '../../core/trajectory/summary';
 import type { TaskResult } from '../../core/workflow/contract';
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -54,14 +55,17 @@ export class MemoryStore implements Store {
   async listTrajectories(filter: { regisseurId?: string; phase?: Phase }) {
     return [...this.trajectories.values()]
       .filter((t) => (!filter.regisseurId || t.regisseurId === filter.regisseurId) && (!filter.phase || t.phase === filter.phase))
-      .map(copy);
+      .map((t) => copy(summarise(t)));
   }
-  async listOpenTasks(filter: { assigneeId?: string; dueOnOrBefore?: string }) {
-    return [...this.trajectories.values()]
+  async listOpenTasks(filter: { assignee?: { role: Role; id: string } }) {
+    return (await this.listTrajectories({}))
       .flatMap((t) => (t.openTask ? [t.openTask] : []))
-      .filter((t) => (!filter.assigneeId || t.assigneeId === filter.assigneeId) && (!filter.dueOnOrBefore || t.dueAt <= filter.dueOnOrBefore))
-      .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
-      .map(copy) as Task[];
+      .filter((t) => !filter.assignee || (t.assigneeRole === filter.assignee.role && t.assigneeId === filter.assignee.id))
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  }
+  async listEscalationDue(day: string) {
+    return [...this.trajectories.values()]
+      .flatMap((t) => (t.openTask && t.openTask.escalateOn <= day ? [{ trajectoryId: t.trajectoryId, taskId: t.openTask.taskId }] : []));
   }
   async putHandover(handover: Handover, expectNew: boolean) {
     if (expectNew === this.handovers.has(handover.handoverId)) throw new ConcurrentUpdateError('handover');

@@ -1,0 +1,103 @@
+/**
+ * Meters the DynamoDB traffic of a run: requests by kind, the read and write units they would
+ * consume on AWS (index copies included, by the rules in capacity.ts), the largest item, and the
+ * time the embedded database was busy (the union of the intervals in which a request was in
+ * flight: the database's own cost of the run, against which the wall time is compared).
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tableDefinition } from '../../adapters/dynamodb/table';
+import { itemSize, readUnits, writeCost } from './capacity';
+
+type Item = Record<string, unknown>;
+
+export interface DynamoFigures {
+  reads: number;
+  writes: number;
+  queries: number;
+  readUnits: number;
+  writeUnits: number;
+  indexWriteUnits: number;
+  largestItemBytes: number;
+  busyMs: number;
+  byCommand: Record<string, number>;
+}
+
+/**
+ * The local engine's execution records and the virtual clock live in the table only locally; on
+ * AWS, Step Functions keeps the executions and the clock is real, so their traffic is not counted.
+ */
+function isLocalOnly(input: Item): boolean {
+  const key = (input.Item ?? input.Key) as Item | undefined;
+  const pk = String(key?.pk ?? (input.ExpressionAttributeValues as Item | undefined)?.[':pk'] ?? '');
+  return pk.startsWith('EXEC#') || pk === 'CLOCK';
+}
+
+const READS = new Set(['GetItemCommand', 'BatchGetItemCommand']);
+const QUERIES = new Set(['QueryCommand', 'ScanCommand']);
+const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand']);
+
+export class DynamoMeter {
+  readonly figures: DynamoFigures = { reads: 0, writes: 0, queries: 0, readUnits: 0, writeUnits: 0, indexWriteUnits: 0, largestItemBytes: 0, busyMs: 0, byCommand: {} };
+  /** The items as last written, to price the next write of each (old and new sizes, index moves). */
+  private readonly items = new Map<string, Item>();
+  private inFlight = 0;
+  private busySince = 0;
+
+  attach(doc: DynamoDBDocumentClient): void {
+    doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        const command = context.commandName ?? 'unknown';
+        const input = args.input as Item;
+        this.begin();
+        try {
+          const output = await next(args);
+          this.count(command, input, output.output as Item);
+          return output;
+        } finally {
+          this.end();
+        }
+      },
+      { step: 'initialize', name: 'simulationMeter' },
+    );
+  }
+
+  private begin(): void {
+    if (this.inFlight++ === 0) this.busySince = performance.now();
+  }
+
+  private end(): void {
+    if (--this.inFlight === 0) this.figures.busyMs += performance.now() - this.busySince;
+  }
+
+  private count(command: string, input: Item, output: Item): void {
+    if (isLocalOnly(input)) return;
+    const f = this.figures;
+    f.byCommand[command] = (f.byCommand[command] ?? 0) + 1;
+    if (READS.has(command)) {
+      const items = command === 'GetItemCommand' ? (output.Item ? [output.Item as Item] : []) : Object.values((output.Responses ?? {}) as Record<string, Item[]>).flat();
+      f.reads += Math.max(1, items.length);
+      const consistent = Boolean(input.ConsistentRead) || command === 'BatchGetItemCommand';
+      f.readUnits += items.length === 0 ? readUnits(0, consistent) : items.reduce((n, i) => n + readUnits(itemSize(i), consistent), 0);
+    } else if (QUERIES.has(command)) {
+      f.queries++;
+      const bytes = ((output.Items ?? []) as Item[]).reduce((n, i) => n + itemSize(i), 0);
+      f.readUnits += readUnits(bytes, Boolean(input.ConsistentRead));
+    } else if (WRITES.has(command)) {
+      f.writes++;
+      const key = this.keyOf((input.Item ?? input.Key) as Item);
+      const before = this.items.get(key);
+      const after = command === 'PutItemCommand' ? (input.Item as Item) : command === 'DeleteItemCommand' ? undefined : before;
+      const cost = writeCost(tableDefinition, before, after);
+      f.writeUnits += cost.base + cost.index;
+      f.indexWriteUnits += cost.index;
+      if (after) {
+        this.items.set(key, after);
+        f.largestItemBytes = Math.max(f.largestItemBytes, itemSize(after));
+      } else this.items.delete(key);
+    }
+  }
+
+  private keyOf(item: Item): string {
+    return `${String(item[tableDefinition.partitionKey.name])}\u0000${String(item[tableDefinition.sortKey.name])}`;
+  }
+}
