@@ -38,6 +38,7 @@ export async function simulate(options: SimulationOptions): Promise<{ figures: F
   try {
     const result = await runCohort(runtime, {
       ...options,
+      quietly: (read) => meter.quietly(read),
       ...(options.progress ? { onProgress: progressBar(started) } : {}),
     });
     const wallMs = performance.now() - started;

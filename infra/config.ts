@@ -16,8 +16,12 @@ const configSchema = z.object({
   region: z.string().min(1).default('eu-central-1'),
   /** Prefix of the stack names: <prefix>-Stateful, <prefix>-Stateless. */
   stackPrefix: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('Trajectregie'),
-  /** The municipality's (Klantregie) webhook receiving handover dossiers. */
-  municipalityEndpoint: z.url().default('https://klantregie.example.nl/api/overdracht'),
+  /**
+   * The municipality's (Klantregie) webhook told of each handover (IDs only, HMAC-signed with a
+   * secret generated here). Unset: no webhook and no secret ($0.40/month less); the municipality
+   * finds its handovers in its inbox (GET /handovers).
+   */
+  municipalityEndpoint: z.url().optional(),
   /** Sender address of notifications; an SES identity is created for it. */
   mailFrom: z.email().default('trajectregie@example.nl'),
   /** Address that receives alarm notifications. */

@@ -98,8 +98,10 @@ export class StatelessStack extends Stack {
     const mail = new Mail(this, 'Mail', { from: config.mailFrom });
     mail.bindSender(fns.escalate);
 
-    const webhook = new MunicipalityWebhook(this, 'MunicipalityWebhook', { endpoint: config.municipalityEndpoint, key });
-    webhook.bindSender(fns['deliver-handover']);
+    if (config.municipalityEndpoint) {
+      const webhook = new MunicipalityWebhook(this, 'MunicipalityWebhook', { endpoint: config.municipalityEndpoint, key });
+      webhook.bindSender(fns['deliver-handover']);
+    }
 
     this.api = new Api(this, 'Api', {
       handler: fns.api,

@@ -8,7 +8,7 @@
  */
 import { addDays, addMonths, daysBetween, today } from '../../core/rules/dates';
 import type { Actor, Decision, Scores, Trajectory } from '../../core/schemas';
-import type { TaskSummary as Task } from '../../core/trajectory/summary';
+import { summarise, type TaskSummary as Task } from '../../core/trajectory/summary';
 import { DOMAINS } from '../../core/schemas';
 import { registerClient } from '../../core/usecases/clients';
 import { acknowledgeHandover } from '../../core/usecases/handovers';
@@ -27,6 +27,8 @@ export interface CohortOptions {
   /** Completions in flight at once. */
   concurrency: number;
   onProgress?: (p: { closed: number; total: number; day: string }) => void;
+  /** Runs the simulation's own reads (its people looking at their worklist) outside the meter. */
+  quietly?: <T>(read: () => Promise<T>) => Promise<T>;
 }
 
 /** A seeded generator (mulberry32): the same seed, the same cohort. */
@@ -113,21 +115,29 @@ export async function runCohort(runtime: Runtime, options: CohortOptions): Promi
 
   const stuck = new Set<string>();
   const active = new Set(clients.map((c) => c.trajectoryId));
-  let completions = 0;
-  const horizon = addMonths(START, 12 * 8);
-  for (;;) {
-    // What is due, from the due index (as the scheduler reads it).
-    const open = await deps.store.listOpenTasks({});
-    const openIds = new Set(open.map((t) => t.trajectoryId));
-    // Every workflow has caught up (whenIdle): a trajectory without an open task has ended, or is stuck.
-    for (const id of [...active].filter((a) => !openIds.has(a))) {
-      const t = await deps.store.getTrajectory(id);
+  /** Each active trajectory's open task, as its people know it (they read their worklist). */
+  const agenda = new Map<string, Task>();
+  const quietly = options.quietly ?? (<T>(read: () => Promise<T>) => read());
+  /** Looks at trajectories after the workflows caught up (whenIdle): their next task, or their end, or stuck. */
+  async function look(ids: Iterable<string>): Promise<void> {
+    for (const id of ids) {
+      const t = await quietly(() => deps.store.getTrajectory(id));
+      const open = t ? summarise(t).openTask : undefined;
+      if (open) {
+        agenda.set(id, open);
+        continue;
+      }
+      agenda.delete(id);
       active.delete(id);
       if (t?.status !== 'closed' || t.workflow.status !== 'done') stuck.add(id);
     }
+  }
+  let completions = 0;
+  const horizon = addMonths(START, 12 * 8);
+  await look(active);
+  while (agenda.size > 0) {
     options.onProgress?.({ closed: options.trajectories - active.size, total: options.trajectories, day: day() });
-    if (open.length === 0) break;
-    const planned = open.map((task) => ({ task, on: actionDayOf(byTrajectory.get(task.trajectoryId), task) }));
+    const planned = [...agenda.values()].map((task) => ({ task, on: actionDayOf(byTrajectory.get(task.trajectoryId), task) }));
     const next = planned.reduce((min, p) => (p.on < min ? p.on : min), planned[0]!.on);
     const target = next > day() ? next : day();
     if (target > horizon) throw new Error(`The simulation passed ${horizon} with ${active.size} trajectories still open`);
@@ -147,7 +157,10 @@ export async function runCohort(runtime: Runtime, options: CohortOptions): Promi
       );
     }
     await engine.whenIdle();
+    await look(due.map((d) => d.task.trajectoryId).filter((id) => !stuck.has(id)));
+    for (const id of stuck) agenda.delete(id);
   }
+  options.onProgress?.({ closed: options.trajectories - active.size, total: options.trajectories, day: day() });
 
   /** The day the task's person acts on it: around its due date, some early, some late. */
   function actionDayOf(c: Client | undefined, task: Task): string {
@@ -201,7 +214,7 @@ export async function runCohort(runtime: Runtime, options: CohortOptions): Promi
         return true;
       case 'CONTACT': {
         const shortened = options.years * 12 < RULES.trajectoryMonths;
-        const popOn = shortened ? (await deps.store.getTrajectory(c.trajectoryId))?.popAgreedOn : undefined;
+        const popOn = shortened ? (await quietly(() => deps.store.getTrajectory(c.trajectoryId)))?.popAgreedOn : undefined;
         if (popOn && on >= addMonths(popOn, options.years * 12)) {
           await requestAfronding(deps, c.regisseur, c.trajectoryId, 'Einde van de gesimuleerde looptijd');
           return false;
@@ -216,7 +229,7 @@ export async function runCohort(runtime: Runtime, options: CohortOptions): Promi
       }
       case 'AFRONDING': {
         const final = progress(c);
-        const measurements = (await deps.store.getTrajectory(c.trajectoryId))?.measurements ?? [];
+        const measurements = (await quietly(() => deps.store.getTrajectory(c.trajectoryId)))?.measurements ?? [];
         const { proposal } = afrondingAdvice(measurements, { measuredOn: on, scores: final });
         const against = c.rng() < 0.1;
         const decision: Decision = against ? (proposal === 'close' ? 'handover' : 'close') : proposal;

@@ -42,19 +42,34 @@ export class DynamoMeter {
   private readonly items = new Map<string, Item>();
   private inFlight = 0;
   private busySince = 0;
+  private paused = false;
+
+  /**
+   * Runs `read` unmetered: the simulation's own reads (what its people look at), which are not
+   * the backend's. Only while the backend is idle, so nothing of the backend's goes unmetered.
+   */
+  async quietly<T>(read: () => Promise<T>): Promise<T> {
+    this.paused = true;
+    try {
+      return await read();
+    } finally {
+      this.paused = false;
+    }
+  }
 
   attach(doc: DynamoDBDocumentClient): void {
     doc.middlewareStack.add(
       (next, context) => async (args) => {
         const command = context.commandName ?? 'unknown';
         const input = args.input as Item;
-        this.begin();
+        const metered = !this.paused;
+        if (metered) this.begin();
         try {
           const output = await next(args);
           this.count(command, input, output.output as Item);
           return output;
         } finally {
-          this.end();
+          if (metered) this.end();
         }
       },
       { step: 'initialize', name: 'simulationMeter' },
@@ -70,7 +85,7 @@ export class DynamoMeter {
   }
 
   private count(command: string, input: Item, output: Item): void {
-    if (isLocalOnly(input)) return;
+    if (isLocalOnly(input) || this.paused) return;
     const f = this.figures;
     f.byCommand[command] = (f.byCommand[command] ?? 0) + 1;
     if (READS.has(command)) {

@@ -15,7 +15,6 @@ describe('deployment parameters', () => {
     expect(configFrom({})).toEqual({
       region: 'eu-central-1',
       stackPrefix: 'Trajectregie',
-      municipalityEndpoint: expect.stringMatching(/^https:\/\//),
       mailFrom: expect.stringContaining('@'),
       alarmEmail: expect.stringContaining('@'),
       logRetentionDays: 90,

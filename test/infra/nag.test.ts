@@ -9,7 +9,8 @@ import { ownAcknowledgements, type Synthesised, synthesise } from './synth';
 
 let built: Synthesised;
 beforeAll(() => {
-  built = synthesise();
+  // With the webhook configured: the fullest deployment, its secret included.
+  built = synthesise({ municipalityEndpoint: 'https://klantregie.example.nl/api/overdracht' });
 });
 afterEach(() => {
   vi.restoreAllMocks();

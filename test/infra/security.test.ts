@@ -8,7 +8,8 @@ import { acknowledgementsFor, constructOf, functionNameOf, iamStatements, type S
 
 let built: Synthesised;
 beforeAll(() => {
-  built = synthesise();
+  // With the webhook configured: the fullest deployment, its secret included.
+  built = synthesise({ municipalityEndpoint: 'https://klantregie.example.nl/api/overdracht' });
 });
 
 const stacks = () => [

@@ -73,11 +73,20 @@ describe('functions', () => {
     expect(jwks!['Fn::Join'][1]).toEqual([...issuer!['Fn::Join'][1], '/.well-known/jwks.json']);
   });
 
-  it('gives deliver-handover the endpoint and secret, and escalate the sender', () => {
-    expect(env('deliver-handover')).toMatchObject({
-      MUNICIPALITY_ENDPOINT: built.config.municipalityEndpoint,
-      MUNICIPALITY_SECRET_ARN: ref(built.stateless.node.findChild('MunicipalityWebhook').node.findChild('Secret')),
+  it('gives deliver-handover no webhook unless one is configured: the handover waits in the inbox, and no secret is paid for', () => {
+    expect(env('deliver-handover')).not.toHaveProperty('MUNICIPALITY_ENDPOINT');
+    built.statelessTemplate.resourceCountIs('AWS::SecretsManager::Secret', 0);
+  });
+
+  it('gives deliver-handover the endpoint and secret when configured, and escalate the sender', () => {
+    const withWebhook = synthesise({ municipalityEndpoint: 'https://klantregie.arnhem.nl/overdracht' });
+    const deliver = withWebhook.statelessTemplate.findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: { MUNICIPALITY_ENDPOINT: 'https://klantregie.arnhem.nl/overdracht' } } },
     });
+    expect(Object.values(deliver).map((f) => f.Properties.Environment.Variables.MUNICIPALITY_SECRET_ARN)).toEqual([
+      ref(withWebhook.stateless.node.findChild('MunicipalityWebhook').node.findChild('Secret')),
+    ]);
+    withWebhook.statelessTemplate.resourceCountIs('AWS::SecretsManager::Secret', 1);
     expect(env('escalate')).toMatchObject({ MAIL_FROM: built.config.mailFrom });
     built.statelessTemplate.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: built.config.mailFrom });
   });
