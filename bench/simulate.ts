@@ -43,6 +43,9 @@ export async function simulate(options: SimulationOptions): Promise<{ figures: F
     });
     const wallMs = performance.now() - started;
     if (options.progress) process.stderr.write('\n');
+    // What the runtime holds once the cohort has closed: garbage collected first, where node allows it
+    // (`npm run simulate` runs node with --expose-gc).
+    (globalThis as { gc?: () => void }).gc?.();
     const rss = process.memoryUsage().rss;
     const notifications = (await runtime.deps.store.listNotifications()).length;
     const memory = options.priceDeployment ? lambdaMemoryMb() : {};
