@@ -174,9 +174,10 @@ export function idleCostOfTemplates(templates: CfnTemplate[], assumptions: IdleA
   const dashboards = ofType('AWS::CloudWatch::Dashboard').length;
   add('CloudWatch dashboards (3 of up to 50 metrics free)', 'cloudwatchDashboards', dashboards, dashboards);
 
-  // Custom metrics: those the alarms watch outside the AWS/ namespaces (the backend publishes them).
-  const custom = new Set(metrics.filter((m) => !m.namespace.startsWith('AWS/')).map((m) => JSON.stringify([m.namespace, m.metricName, m.dimensions])));
-  add('CloudWatch custom metrics the alarms watch (published by the backend)', 'cloudwatchCustomMetrics', custom.size, 0);
+  // The custom metrics the alarms watch (outside the AWS/ namespaces) are published only while
+  // above zero (adapters/metrics.ts) and billed per hour with data: while idle, none.
+  const custom = metrics.filter((m) => !m.namespace.startsWith('AWS/')).length;
+  add(`CloudWatch custom metrics the alarms watch (${custom}; published only while above zero, so none idle)`, 'cloudwatchCustomMetrics', 0, 0);
 
   const keys = ofType('AWS::KMS::Key');
   const rotated = keys.filter(([, k]) => k.Properties?.EnableKeyRotation).length;

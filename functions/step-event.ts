@@ -3,7 +3,7 @@
  * dependencies, so the local runtime runs the same handler with its own adapters. What the steps
  * receive and return is the workflow contract (core/workflow/contract.ts).
  */
-import { logLambdaContext, tracedAwsDeps } from '../adapters/aws-deps';
+import { loadAwsDeps, logLambdaContext, type AwsDepsOptions } from '../adapters/aws-deps';
 import type { LambdaContextFields } from '../adapters/logger';
 import { TransientStepError } from '../core/errors';
 import type { Deps } from '../core/ports';
@@ -45,15 +45,19 @@ export function buildStep(factory: HandlerFactory, deps: Deps): (event: unknown)
 }
 
 /**
- * The Lambda entry point: AWS adapters with their SDK clients traced in X-Ray, built once per
- * container (on the first invocation: the local runtime imports this module too, and must not
- * load the X-Ray SDK); every invocation's Lambda context goes into the log items.
+ * The Lambda entry point: AWS adapters built once per container, on the first invocation (the
+ * local runtime imports this module too); `options` says which AWS clients beyond DynamoDB the
+ * function uses and whether it is traced in X-Ray (adapters/aws-deps.ts). Every invocation's
+ * Lambda context goes into the log items.
  */
-export function lambdaHandler(factory: HandlerFactory): (event: unknown, context?: LambdaContextFields) => Promise<unknown> {
+export function lambdaHandler(
+  factory: HandlerFactory,
+  options: AwsDepsOptions = {},
+): (event: unknown, context?: LambdaContextFields) => Promise<unknown> {
   let handle: Promise<(event: unknown) => Promise<unknown>> | undefined;
   return async (event, context) => {
     if (!handle) {
-      handle = tracedAwsDeps().then((deps) => buildStep(factory, deps));
+      handle = loadAwsDeps(options).then((deps) => buildStep(factory, deps));
       handle.catch(() => (handle = undefined)); // a bad configuration fails this invocation and is read again on the next
     }
     const step = await handle;
