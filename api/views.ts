@@ -6,7 +6,7 @@ import { Decision, DomainKey, Measurement, Outcome, Phase, PopVersion, Contact, 
 import { daysOverdue, escalationMoment, isOverdue } from '../core/trajectory/deadlines';
 import type { AfrondingAdvice } from '../core/trajectory/completion';
 import type { TaskSummary, TrajectorySummary } from '../core/trajectory/summary';
-import type { Task, Trajectory } from '../core/schemas';
+import type { Trajectory } from '../core/schemas';
 import type { StoredTask } from '../core/usecases/access';
 import type { TrajectoryView } from '../core/usecases/trajectories';
 import type { ExecutionSummary } from '../core/ports';
