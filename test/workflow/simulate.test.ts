@@ -8,7 +8,7 @@ import { simulate } from '../../bench/simulate';
 import type { Trajectory } from '../../core/schemas';
 
 let run: Awaited<ReturnType<typeof simulate>>;
-const N = 12;
+const N = 8;
 
 beforeAll(async () => {
   run = await simulate({ trajectories: N, years: 3, regisseurs: 3, seed: 7, concurrency: 4 });
