@@ -4,17 +4,7 @@
 import { startRuntime } from './runtime';
 
 const runtime = await startRuntime();
-const clock = process.env.CLOCK === 'virtual' ? 'virtual (POST /local/clock {"advanceDays": N} moves it)' : 'real';
-process.stdout.write(
-  [
-    `trajectregie listens on ${runtime.url}`,
-    `  OpenAPI:  ${runtime.url}/openapi.json`,
-    `  clock:    ${clock}`,
-    `  a token:  npm run token -- beheerder <userId>   (roles: regisseur, beheerder, gemeente)`,
-    '',
-  ].join('\n'),
-);
-
+// Signal handlers first: a SIGTERM right after the banner stops cleanly.
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
@@ -30,3 +20,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     );
   });
 }
+
+const clock = process.env.CLOCK === 'virtual' ? 'virtual (POST /local/clock {"advanceDays": N} moves it)' : 'real';
+process.stdout.write(
+  [
+    `trajectregie listens on ${runtime.url}`,
+    `  OpenAPI:  ${runtime.url}/openapi.json`,
+    `  clock:    ${clock}`,
+    `  a token:  npm run token -- beheerder <userId>   (roles: regisseur, beheerder, gemeente)`,
+    '',
+  ].join('\n'),
+);
