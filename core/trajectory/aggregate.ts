@@ -7,6 +7,7 @@
  * conditional save on the version → effects.
  */
 import { ConflictError, ValidationError, WithdrawnError, WorkflowOutOfSyncError, AfrondingRequestedError } from '../errors';
+import { audit } from '../rules/audit';
 import { today } from '../rules/dates';
 import { taskIdFor } from '../rules/task-id';
 import type { Actor, AuditEntry, Notification, Outcome, Phase, Task, TaskType, Trajectory, Withdrawal } from '../schemas';
@@ -50,7 +51,7 @@ export function isWithdrawn(t: Trajectory): boolean {
 }
 
 function auditEntry(actor: Actor, t: Trajectory, action: AuditEntry['action'], detail: string, now: Date): Effect {
-  return { type: 'audit', entry: { clientId: t.clientId, at: now.toISOString(), actorId: actor.userId, actorRole: actor.role, action, detail } };
+  return { type: 'audit', entry: audit(actor, t.clientId, action, detail, now) };
 }
 
 export const escalationId = (taskId: string) => `${taskId}-escalation`;

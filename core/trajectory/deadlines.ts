@@ -10,7 +10,7 @@
  *   kennismakingsperiode has passed without one);
  * - no task is overdue on the day it is opened: a due date in the past moves to the opening day.
  */
-import { addDays, addMonths, toDate, today } from '../rules/dates';
+import { addDays, addMonths, daysBetween, toDate, today } from '../rules/dates';
 import type { TaskType } from '../schemas';
 
 /** Days after the due date at which an open task is escalated to the beheerder. */
@@ -44,9 +44,7 @@ export function isOverdue(task: { dueAt: string }, now: Date): boolean {
 
 /** Whole days past the due date (0 when not overdue). */
 export function daysOverdue(task: { dueAt: string }, now: Date): number {
-  const day = today(now);
-  if (day <= task.dueAt) return 0;
-  return Math.round((toDate(day).getTime() - toDate(task.dueAt).getTime()) / 86_400_000);
+  return Math.max(0, daysBetween(task.dueAt, today(now)));
 }
 
 /** The escalation moment has come (the task is to be, or has been, escalated). */

@@ -5,7 +5,7 @@
 import { ForbiddenError, NotFoundError } from '../errors';
 import type { Deps } from '../ports';
 import { trajectoryIdOfTask } from '../rules/task-id';
-import type { Actor, AuditEntry, Role, Task, Trajectory } from '../schemas';
+import type { Actor, Role, Task, Trajectory } from '../schemas';
 
 export function requireRole(actor: Actor, ...roles: Role[]): void {
   if (!roles.includes(actor.role)) {
@@ -42,6 +42,4 @@ export async function findTask(
   return { task, trajectory };
 }
 
-export function audit(actor: Actor, clientId: string, action: AuditEntry['action'], detail: string, at: Date): AuditEntry {
-  return { clientId, at: at.toISOString(), actorId: actor.userId, actorRole: actor.role, action, detail };
-}
+export { audit } from '../rules/audit';

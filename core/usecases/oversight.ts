@@ -36,7 +36,9 @@ export interface Overview {
 export async function overview(deps: Deps, actor: Actor): Promise<Overview> {
   requireRole(actor, 'beheerder');
   const now = deps.clock.now();
-  const [trajectories, open] = await Promise.all([deps.store.listTrajectories({}), deps.store.listOpenTasks({})]);
+  // One read of the summaries: each carries its open task.
+  const trajectories = await deps.store.listTrajectories({});
+  const open = trajectories.flatMap((t) => (t.openTask ? [t.openTask] : []));
   const byPhase = Object.fromEntries(Phase.options.map((p) => [p, 0])) as Record<Phase, number>;
   for (const t of trajectories) byPhase[t.phase]++;
   const closed = trajectories.filter((t) => t.phase === 'closed' && t.outcome);
