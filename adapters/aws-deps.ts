@@ -29,6 +29,7 @@ import { ulidGenerator } from './ids';
 import { createLogger, type LambdaContextFields, type LambdaLogger } from './logger';
 import { cloudWatchMetrics } from './metrics';
 import { secretReader } from './secrets';
+import { forwardingEngine } from './workflow/forward';
 import type { StepFunctionsEngine } from './workflow/step-functions';
 
 /**
@@ -95,13 +96,7 @@ function webhookChannel(endpoint: string, secretArn: string, instrument: ClientI
 /** The engine, built on its first call. */
 function lazyEngine(create: () => WorkflowEngine): WorkflowEngine {
   let engine: WorkflowEngine | undefined;
-  const get = () => (engine ??= create());
-  return {
-    start: (input) => get().start(input),
-    sendTaskSuccess: (token, output) => get().sendTaskSuccess(token, output),
-    sendTaskFailure: (token, error, cause) => get().sendTaskFailure(token, error, cause),
-    listExecutions: (trajectoryId, lastSegment) => get().listExecutions(trajectoryId, lastSegment),
-  };
+  return forwardingEngine(() => (engine ??= create()));
 }
 
 /** Named, as the use cases log only an error's name when telling the workflow fails (core/usecases/change.ts). */

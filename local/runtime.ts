@@ -20,10 +20,11 @@ import { ulidGenerator } from '../adapters/ids';
 import { createLogger } from '../adapters/logger';
 import { logMetrics } from '../adapters/metrics';
 import { DynamoExecutionLog } from '../adapters/workflow/execution-log';
+import { forwardingEngine } from '../adapters/workflow/forward';
 import { LocalWorkflowEngine } from '../adapters/workflow/local-engine';
 import type { StepName } from '../adapters/workflow/definition';
 import { createApi, type LocalControls } from '../api/app';
-import type { Clock, Deps, WorkflowEngine } from '../core/ports';
+import type { Clock, Deps } from '../core/ports';
 import { resumeTrajectory } from '../core/usecases/trajectories';
 import { buildStep, type HandlerFactory } from '../functions/step-event';
 import { makeHandler as buildDossier } from '../functions/build-dossier';
@@ -72,12 +73,7 @@ export async function startRuntime(env: Record<string, string | undefined> = pro
   const clock: Clock = virtual ?? systemClock;
 
   // The engine calls the step handlers, which need the engine: tie the knot through a forwarder.
-  const engineRef: WorkflowEngine = {
-    start: (input) => engine.start(input),
-    sendTaskSuccess: (token, output) => engine.sendTaskSuccess(token, output),
-    sendTaskFailure: (token, error, cause) => engine.sendTaskFailure(token, error, cause),
-    listExecutions: (id, last) => engine.listExecutions(id, last),
-  };
+  const engineRef = forwardingEngine(() => engine);
   const deps: Deps = {
     store: new DynamoStore(doc, config.TABLE_NAME),
     idempotency: new DynamoIdempotencyStore(doc, config.TABLE_NAME),
