@@ -17,6 +17,7 @@ import type { AuditEntry, Client, Handover, Notification, Phase, Role, Trajector
 import { batchGetAll, entity, isConditionFailure, queryAll, queryItems } from './client';
 import { INDEX, SUMMARY_ATTRIBUTE } from './table';
 import { summarise, type TaskSummary, type TrajectorySummary } from '../../core/trajectory/summary';
+import { trajectoryIdOfTask } from '../../core/rules/task-id';
 
 /**
  * A trajectory's records are written without what the item already says (each record's
@@ -125,7 +126,7 @@ export class DynamoStore implements Store {
             gsi1pk: assigneeKey(open),
             gsi1sk: `${open.dueAt}#${open.taskId}`,
             gsi2pk: 'OPEN',
-            gsi2sk: `${open.escalateOn}#${open.taskId}#${trajectory.trajectoryId}`,
+            gsi2sk: `${open.escalateOn}#${open.taskId}`,
           }
         : {}),
       [SUMMARY_ATTRIBUTE]: summarise(trajectory),
@@ -179,7 +180,7 @@ export class DynamoStore implements Store {
   }
 
   async listEscalationDue(day: string): Promise<Array<{ trajectoryId: string; taskId: string }>> {
-    // Sort keys are `escalateOn#taskId#trajectoryId`; '$' sorts right after '#', so the bound includes the whole day.
+    // Sort keys are `escalateOn#taskId`; '$' sorts right after '#', so the bound includes the whole day.
     const items = await queryAll<Record<string, unknown>>(this.doc, {
       TableName: this.tableName,
       IndexName: INDEX.byEscalation,
@@ -187,8 +188,8 @@ export class DynamoStore implements Store {
       ExpressionAttributeValues: { ':open': 'OPEN', ':bound': `${day}$` },
     });
     return items.map((i) => {
-      const [, taskId = '', trajectoryId = ''] = String(i.gsi2sk).split('#');
-      return { trajectoryId, taskId };
+      const taskId = String(i.gsi2sk).split('#')[1] ?? '';
+      return { trajectoryId: trajectoryIdOfTask(taskId) ?? '', taskId };
     });
   }
 
