@@ -170,8 +170,15 @@ export const completeTaskRoute = defineRoute({
   documentedBody: CompletionBody,
   responses: {
     200: json(
-      z.object({ taskId: z.string(), type: z.string(), decision: Decision.optional(), proposal: Decision.optional(), outcome: Outcome.optional() }),
-      'Completed; an afronding answers with the proposal and the outcome',
+      z.object({
+        taskId: z.string(),
+        type: z.string(),
+        decision: Decision.optional(),
+        proposal: Decision.optional(),
+        outcome: Outcome.optional(),
+        nextTask: z.object({ taskId: z.string(), type: z.string(), dueAt: z.string() }).optional().describe('The task this completion opened, up to the afronding'),
+      }),
+      'Completed; the answer names the next task it opened, or for an afronding the proposal and the outcome',
     ),
     ...problems(400, 401, 403, 404, 409),
   },

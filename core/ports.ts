@@ -20,6 +20,15 @@ export interface Claim {
   claimedAt: string;
 }
 
+/** An execution waiting on a task already open (core/trajectory/aggregate.ts planOpenWait). */
+export interface WaitRegistration {
+  taskId: string;
+  token: string;
+  executionName: string;
+  segment: number;
+  executionStartedAt: string;
+}
+
 export interface Store {
   createClient(client: Client): Promise<void>;
   getClient(clientId: string): Promise<Client | undefined>;
@@ -39,6 +48,13 @@ export interface Store {
    */
   saveTrajectory(trajectory: Trajectory, expectedVersion: number | null): Promise<void>;
   getTrajectory(trajectoryId: string): Promise<Trajectory | undefined>;
+  /**
+   * Registers the waiting execution's token on the open task without reading the trajectory: if
+   * `taskId` is still the open task of the active trajectory and no later execution registered,
+   * the task gets the token and the trajectory this workflow (running), its version advanced.
+   * False when that no longer holds (then the caller reads and decides).
+   */
+  registerWait(trajectoryId: string, wait: WaitRegistration): Promise<boolean>;
   /** Summaries from an index (a regisseur's, or all): lists never read the whole trajectories. */
   listTrajectories(filter: { regisseurId?: string; phase?: Phase }): Promise<TrajectorySummary[]>;
   /** Open tasks sorted by due date: an assignee's from their index, or all. */

@@ -237,6 +237,8 @@ export const WorkflowState = z.object({
   status: z.enum(['running', 'failed', 'done']),
   executionName: z.string(),
   segment: z.number().int().min(0),
+  /** When the execution waiting on the trajectory started: its budget, so a completion can plan the next wait. */
+  startedAt: z.string().optional(),
   error: z.string().optional(),
 });
 
@@ -261,8 +263,11 @@ export const Task = z.object({
   result: z
     .object({ taskId: Id, type: TaskType, decision: Decision.optional() })
     .optional(),
-  /** The workflow's callback token; never returned by the API. */
-  token: z.string(),
+  /**
+   * The workflow's callback token; never returned by the API. A task opened by the completion
+   * before it has none until the waiting execution registers it (moments later).
+   */
+  token: z.string().optional(),
 });
 export type Task = z.infer<typeof Task>;
 

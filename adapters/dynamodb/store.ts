@@ -12,7 +12,7 @@ import {
   type PutCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from '../../core/errors';
-import type { Claim, Store } from '../../core/ports';
+import type { Claim, Store, WaitRegistration } from '../../core/ports';
 import type { AuditEntry, Client, Handover, Notification, Phase, Role, Trajectory } from '../../core/schemas';
 import { batchGetAll, entity, isConditionFailure, queryAll, queryItems } from './client';
 import { INDEX, SUMMARY_ATTRIBUTE } from './table';
@@ -144,6 +144,46 @@ export class DynamoStore implements Store {
     if (!item) return undefined;
     const { [SUMMARY_ATTRIBUTE]: _summary, ...trajectory } = item;
     return expand(trajectory);
+  }
+
+  async registerWait(trajectoryId: string, wait: WaitRegistration): Promise<boolean> {
+    const workflow = { status: 'running', executionName: wait.executionName, segment: wait.segment, startedAt: wait.executionStartedAt };
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `TRAJ#${trajectoryId}`, sk: 'TRAJ' },
+          UpdateExpression:
+            'SET #open.#token = :token, #open.#execution = :execution, #workflow = :workflow, #summary.#workflow = :summaryWorkflow ADD #version :one',
+          ConditionExpression: '#open.#taskId = :taskId AND #status = :active AND #workflow.#segment <= :segment',
+          ExpressionAttributeNames: {
+            '#open': 'openTask',
+            '#token': 'token',
+            '#execution': 'executionName',
+            '#workflow': 'workflow',
+            '#summary': SUMMARY_ATTRIBUTE,
+            '#version': 'version',
+            '#taskId': 'taskId',
+            '#status': 'status',
+            '#segment': 'segment',
+          },
+          ExpressionAttributeValues: {
+            ':token': wait.token,
+            ':execution': wait.executionName,
+            ':workflow': workflow,
+            ':summaryWorkflow': { status: workflow.status, segment: workflow.segment },
+            ':one': 1,
+            ':taskId': wait.taskId,
+            ':active': 'active',
+            ':segment': wait.segment,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async listTrajectories(filter: { regisseurId?: string; phase?: Phase }): Promise<TrajectorySummary[]> {

@@ -10,17 +10,19 @@ import { ConflictError, ValidationError, WithdrawnError, WorkflowOutOfSyncError,
 import { audit } from '../rules/audit';
 import { today } from '../rules/dates';
 import { taskIdFor } from '../rules/task-id';
+import { executionName as executionNameOf, segmentIsOver, waitTimeoutSeconds } from '../rules/workflow-budget';
 import type { Actor, AuditEntry, Notification, Outcome, Phase, Task, TaskType, Trajectory, Withdrawal } from '../schemas';
-import type { TaskResult, WaitSignal } from '../workflow/contract';
+import type { Plan, TaskResult, WaitResult, WaitSignal } from '../workflow/contract';
 import { applyCompletion, closeTask, type ClosedTask, type CompletionAnswer } from './completion';
 import { deadlineFor, isPastEscalation, type Deadline } from './deadlines';
 import { assigneeOf, phaseOfTask } from './phases';
 import { heldRounds, plannedTask, type PlannedTask, type ScheduleFacts } from './schedule';
 import type { Completion } from '../schemas';
+import type { WaitRegistration } from '../ports';
 
 export type Effect =
   /** Tell the execution waiting on `token` that its task is done. */
-  | { type: 'resolveWait'; token: string; result: TaskResult }
+  | { type: 'resolveWait'; token: string; result: WaitResult }
   /** Send the waiting execution elsewhere (afronding, plan again, close). */
   | { type: 'redirectWait'; token: string; signal: WaitSignal }
   /** Record a notification (idempotent by its id); recorded before the save, so never lost. */
@@ -55,6 +57,15 @@ function auditEntry(actor: Actor, t: Trajectory, action: AuditEntry['action'], d
 }
 
 export const escalationId = (taskId: string) => `${taskId}-escalation`;
+
+/** Tell the execution waiting on the task, if one has registered its token yet (else it learns on registering). */
+function resolveWait(task: Task, result: WaitResult): Effect[] {
+  return task.token ? [{ type: 'resolveWait', token: task.token, result }] : [];
+}
+
+function redirectWait(task: Task | undefined, signal: WaitSignal): Effect[] {
+  return task?.token ? [{ type: 'redirectWait', token: task.token, signal }] : [];
+}
 
 /** An escalated task that is done, cancelled or withdrawn resolves its escalation. */
 function resolveEscalation(task: Task | undefined, now: Date): Effect[] {
@@ -106,11 +117,71 @@ export function deadlineOf(t: Trajectory, planned: PlannedTask, now: Date): Dead
   });
 }
 
+/** The planned task, open from now: it waits for the execution to register its token. */
+function openPlanned(t: Trajectory, planned: PlannedTask, now: Date, executionName: string): Trajectory {
+  const task: Task = {
+    taskId: taskIdFor(t.trajectoryId, t.nextTaskSeq),
+    trajectoryId: t.trajectoryId,
+    clientId: t.clientId,
+    type: planned.type,
+    ...assigneeOf(planned.type, t.regisseurId),
+    ...deadlineOf(t, planned, now),
+    zrmDue: planned.zrmDue,
+    status: 'open',
+    openedAt: now.toISOString(),
+    ...(t.handoverId && planned.type === 'ACKNOWLEDGE' ? { handoverId: t.handoverId } : {}),
+    executionName,
+  };
+  return { ...t, phase: phaseOfTask(planned.type), openTask: task, nextTaskSeq: t.nextTaskSeq + 1 };
+}
+
+/**
+ * The wait for the open task, planned from the execution that registered the last token: how long
+ * it may last (the deadlines rule within the execution's budget), or a successor execution once
+ * the segment is over (also before the afronding, as the begeleiding's plan step decides). What the plan step would answer, so that a completion which opened the
+ * next task lets the state machine wait again without one. Undefined when no running execution
+ * is known (then the state machine plans itself).
+ */
+export function planOpenWait(t: Trajectory, now: Date): Plan | undefined {
+  const open = t.openTask;
+  const { workflow } = t;
+  if (!open || workflow.status !== 'running' || !workflow.startedAt || t.status !== 'active') return undefined;
+  const executionStartedAt = new Date(workflow.startedAt);
+  const successor = { resumeAt: t.phase, segment: workflow.segment + 1, executionName: executionNameOf(t.trajectoryId, workflow.segment + 1) };
+  if (segmentIsOver(now, executionStartedAt)) {
+    return { next: 'continue', taskType: null, timeoutSeconds: 0, openTaskId: open.taskId, ...successor };
+  }
+  return {
+    next: open.type === 'CONTACT' ? 'contact' : open.type === 'AFRONDING' ? 'afronding' : 'task',
+    taskType: open.type,
+    timeoutSeconds: waitTimeoutSeconds({ now, executionStartedAt, escalateOn: open.escalateOn, escalated: Boolean(open.escalatedAt) }),
+    openTaskId: open.taskId,
+    ...successor,
+  };
+}
+
+/**
+ * The waiting execution registers its token on the task already open, without the store reading
+ * the trajectory (Store.registerWait does this as one conditional update): only while that task
+ * is open on the active trajectory and no later execution has registered. Undefined otherwise.
+ */
+export function registerWait(t: Trajectory, wait: WaitRegistration): Trajectory | undefined {
+  if (t.openTask?.taskId !== wait.taskId || t.status !== 'active' || t.workflow.segment > wait.segment) return undefined;
+  return {
+    ...t,
+    openTask: { ...t.openTask, token: wait.token, executionName: wait.executionName },
+    workflow: { status: 'running', executionName: wait.executionName, segment: wait.segment, startedAt: wait.executionStartedAt },
+  };
+}
+
 export interface OpenTaskCommand {
   taskType: TaskType;
   token: string;
   executionName: string;
   segment: number;
+  executionStartedAt: string;
+  /** The task the wait was planned for, if the plan found one open. */
+  openTaskId?: string | null;
   now: Date;
   /** For the ACKNOWLEDGE task: the day the handover was delivered. */
   handoverDeliveredOn?: string;
@@ -121,27 +192,30 @@ export interface OpenTaskCommand {
  * (re-entry after continue-as-new, recovery or restart). Never a second open task. A task
  * completed while no execution waited resolves the new wait at once.
  */
-export function openTask(t: Trajectory, cmd: OpenTaskCommand): Transition<{ taskId: string; resolvedWith?: TaskResult }> {
+export function openTask(t: Trajectory, cmd: OpenTaskCommand): Transition<{ taskId: string; resolvedWith?: WaitResult }> {
   if (isWithdrawn(t)) throw new WithdrawnError('The trajectory was withdrawn');
-  const workflow = { status: 'running' as const, executionName: cmd.executionName, segment: cmd.segment };
+  const workflow = { status: 'running' as const, executionName: cmd.executionName, segment: cmd.segment, startedAt: cmd.executionStartedAt };
+  const registered = { ...t, workflow };
   const open = t.openTask;
-  if (open) {
-    if (open.type !== cmd.taskType) {
-      throw new WorkflowOutOfSyncError(`The trajectory has an open ${open.type} task, the workflow waits for ${cmd.taskType}`);
-    }
-    return {
-      next: { ...t, openTask: { ...open, token: cmd.token, executionName: cmd.executionName }, workflow },
-      effects: [],
-      answer: { taskId: open.taskId },
-    };
-  }
   const phase = phaseOfTask(cmd.taskType);
-  if (t.phase !== phase) {
-    // The task was completed while no execution waited for it (e.g. a crash after the write).
-    const done = t.closedTasks.at(-1);
-    if (done?.type === cmd.taskType && done.status === 'completed' && done.result) {
-      return { next: t, effects: [{ type: 'resolveWait', token: cmd.token, result: done.result }], answer: { taskId: done.taskId, resolvedWith: done.result } };
+  // The task this wait is for was completed while no execution waited on it (completed before
+  // the token was registered, or a crash after the write): the wait ends at once with the
+  // stored result and, where the completion opened the next task, that wait's plan.
+  const plannedFor = cmd.openTaskId && open?.taskId !== cmd.openTaskId ? t.closedTasks.find((c) => c.taskId === cmd.openTaskId) : undefined;
+  const lastDone = t.phase !== phase ? t.closedTasks.at(-1) : undefined;
+  const done = plannedFor ?? (lastDone?.type === cmd.taskType ? lastDone : undefined);
+  if (done?.status === 'completed' && done.result) {
+    const result: WaitResult = { ...done.result, ...planOpenWait(registered, cmd.now) };
+    return { next: t, effects: [{ type: 'resolveWait', token: cmd.token, result }], answer: { taskId: done.taskId, resolvedWith: result } };
+  }
+  if (open) {
+    if (open.type === cmd.taskType) {
+      return { next: { ...registered, openTask: { ...open, token: cmd.token, executionName: cmd.executionName } }, effects: [], answer: { taskId: open.taskId } };
     }
+    if (open.type === 'AFRONDING' && (cmd.taskType === 'POP' || cmd.taskType === 'CONTACT')) {
+      throw new AfrondingRequestedError('The afronding is open');
+    }
+    throw new WorkflowOutOfSyncError(`The trajectory has an open ${open.type} task, the workflow waits for ${cmd.taskType}`);
   }
   if (t.afrondingRequestedOn && (cmd.taskType === 'POP' || cmd.taskType === 'CONTACT')) {
     throw new AfrondingRequestedError('The afronding was asked for');
@@ -154,26 +228,9 @@ export function openTask(t: Trajectory, cmd: OpenTaskCommand): Transition<{ task
   if (planned.type !== cmd.taskType) {
     throw new WorkflowOutOfSyncError(`The schedule asks for ${planned.type}, the workflow for ${cmd.taskType}`);
   }
-  const deadline = deadlineOf(t, planned, cmd.now);
-  const task: Task = {
-    taskId: taskIdFor(t.trajectoryId, t.nextTaskSeq),
-    trajectoryId: t.trajectoryId,
-    clientId: t.clientId,
-    type: planned.type,
-    ...assigneeOf(planned.type, t.regisseurId),
-    ...deadline,
-    zrmDue: planned.zrmDue,
-    status: 'open',
-    openedAt: cmd.now.toISOString(),
-    ...(t.handoverId && planned.type === 'ACKNOWLEDGE' ? { handoverId: t.handoverId } : {}),
-    executionName: cmd.executionName,
-    token: cmd.token,
-  };
-  return {
-    next: { ...t, phase, openTask: task, nextTaskSeq: t.nextTaskSeq + 1, workflow },
-    effects: [],
-    answer: { taskId: task.taskId },
-  };
+  const opened = openPlanned(registered, planned, cmd.now, cmd.executionName);
+  const task = { ...opened.openTask!, token: cmd.token };
+  return { next: { ...opened, openTask: task }, effects: [], answer: { taskId: task.taskId } };
 }
 
 // ---------- Complete ----------
@@ -186,22 +243,35 @@ function requireOpen(t: Trajectory, taskId: string): Task {
   throw new ConflictError(closed ? `This task is already ${closed.status}` : `Task ${taskId} is not open`);
 }
 
-/** A regisseur completes the open task: the records are added, the workflow is told. */
+/**
+ * A regisseur completes the open task: the records are added and, up to the afronding, the next
+ * task is opened in the same write (the regisseur sees it at once), its wait planned for the
+ * workflow, which is told.
+ */
 export function completeTask(
   t: Trajectory,
   cmd: { taskId: string; completion: Completion; actor: Actor; now: Date; newId: () => string },
 ): Transition<CompletionAnswer> {
   const task = requireOpen(t, cmd.taskId);
-  const { next, answer } = applyCompletion({ trajectory: t, task, completion: cmd.completion, actor: cmd.actor, now: cmd.now, newId: cmd.newId });
-  const result: TaskResult = { taskId: answer.taskId, type: answer.type, ...(answer.decision ? { decision: answer.decision } : {}) };
+  const completed = applyCompletion({ trajectory: t, task, completion: cmd.completion, actor: cmd.actor, now: cmd.now, newId: cmd.newId });
+  const { answer } = completed;
+  const opensNext = completed.next.phase === 'pop' || completed.next.phase === 'begeleiding';
+  const next = opensNext ? openPlanned(completed.next, plannedTask(completed.next.phase, scheduleFacts(completed.next)), cmd.now, t.workflow.executionName) : completed.next;
+  const result: WaitResult = {
+    taskId: answer.taskId,
+    type: answer.type,
+    ...(answer.decision ? { decision: answer.decision } : {}),
+    ...(opensNext ? planOpenWait(next, cmd.now) : {}),
+  };
+  const nextTask = next.openTask;
   return {
     next,
     effects: [
-      { type: 'resolveWait', token: task.token, result },
+      ...resolveWait(task, result),
       ...resolveEscalation(task, cmd.now),
       auditEntry(cmd.actor, t, 'update', `complete ${task.type} task ${task.taskId}`, cmd.now),
     ],
-    answer,
+    answer: nextTask ? { ...answer, nextTask: { taskId: nextTask.taskId, type: nextTask.type, dueAt: nextTask.dueAt } } : answer,
   };
 }
 
@@ -224,7 +294,7 @@ export function acknowledgeHandover(t: Trajectory, cmd: { handoverId: string; ac
   return {
     next: closedWith(t, outcome, closeTask(task, { status: 'completed', completedAt: cmd.now.toISOString(), completedBy: cmd.actor.userId, result })),
     effects: [
-      { type: 'resolveWait', token: task.token, result },
+      ...resolveWait(task, result),
       ...resolveEscalation(task, cmd.now),
       auditEntry(cmd.actor, t, 'handover', `acknowledge handover ${cmd.handoverId}`, cmd.now),
     ],
@@ -256,7 +326,7 @@ export function changeInterval(t: Trajectory, cmd: { intervalMonths: number | nu
   const deadline = deadlineOf(changed, planned, cmd.now);
   return {
     next: { ...changed, openTask: { ...open, ...deadline, zrmDue: planned.zrmDue } },
-    effects: [{ type: 'redirectWait', token: open.token, signal: 'Trajectory.Replan' }, ...effects],
+    effects: [...redirectWait(open, 'Trajectory.Replan'), ...effects],
     answer: undefined,
   };
 }
@@ -266,7 +336,7 @@ function redirectToAfronding(t: Trajectory, open: Task, effects: Effect[]): Tran
   const { openTask: _open, ...rest } = t;
   return {
     next: { ...rest, phase: 'afronding', closedTasks: [...t.closedTasks, closeTask(open, { status: 'cancelled' })] },
-    effects: [{ type: 'redirectWait', token: open.token, signal: 'Trajectory.AfrondingRequested' }, ...effects],
+    effects: [...redirectWait(open, 'Trajectory.AfrondingRequested'), ...effects],
     answer: undefined,
   };
 }
@@ -338,7 +408,7 @@ export function withdraw(t: Trajectory, cmd: { withdrawal: Withdrawal; actor: Ac
   return {
     next: closedWith(t, { successful: false, improvedDomains: [], handedOver: false, reason: 'withdrawn', closedOn: on, withdrawal: cmd.withdrawal }),
     effects: [
-      ...(open ? [{ type: 'redirectWait', token: open.token, signal: 'Trajectory.Withdrawn' } as const] : []),
+      ...redirectWait(open, 'Trajectory.Withdrawn'),
       ...resolveEscalation(open, cmd.now),
       ...(t.handoverId ? [{ type: 'voidHandover', handoverId: t.handoverId, at: cmd.now.toISOString() } as const] : []),
       { type: 'releaseActiveClaim' },

@@ -57,6 +57,8 @@ export function afrondingAdvice(measurements: Measurement[], final?: { measuredO
 export interface CompletionAnswer extends TaskResult {
   proposal?: Decision;
   outcome?: Outcome;
+  /** The task the completion opened (up to the afronding): what comes next, at once. */
+  nextTask?: { taskId: string; type: Task['type']; dueAt: string };
 }
 
 interface CompletionContext {

@@ -40,7 +40,7 @@ export async function plan(deps: Deps, ctx: PlanInput): Promise<Plan> {
   const now = deps.clock.now();
   const startedAt = new Date(ctx.executionStartedAt);
   if (ctx.phase === 'begeleiding' && segmentIsOver(now, startedAt)) {
-    return { next: 'continue', taskType: null, timeoutSeconds: 0, ...successor(ctx, 'begeleiding') };
+    return { next: 'continue', taskType: null, timeoutSeconds: 0, openTaskId: t.openTask?.taskId ?? null, ...successor(ctx, 'begeleiding') };
   }
   const facts = trajectory.scheduleFacts(t);
   const planned = plannedTask(ctx.phase, facts, ctx.phase === 'overdracht' ? await handoverDeliveredOn(deps, t) : undefined);
@@ -51,15 +51,22 @@ export async function plan(deps: Deps, ctx: PlanInput): Promise<Plan> {
     next: ctx.phase !== 'begeleiding' ? 'task' : planned.type === 'CONTACT' ? 'contact' : 'afronding',
     taskType: planned.type,
     timeoutSeconds: waitTimeoutSeconds({ now, executionStartedAt: startedAt, escalateOn: deadline.escalateOn, escalated: Boolean(open?.escalatedAt) }),
+    openTaskId: open?.taskId ?? null,
     ...successor(ctx, ctx.phase),
   };
 }
 
 /**
- * Opens the task the workflow waits for, or re-registers the new token on the task already open
- * (re-entry after continue-as-new, recovery or restart). Never opens a second task.
+ * Opens the task the workflow waits for, or registers the new token on the task already open
+ * (opened by the completion before, or re-entry after continue-as-new, recovery or restart).
+ * Never opens a second task. A task the plan found open takes the token in one conditional
+ * write, without a read; when that task is no longer open, the trajectory is read and decides.
  */
 export async function openTask(deps: Deps, ctx: OpenTaskInput): Promise<{ taskId: string; resolvedWith?: unknown }> {
+  const { trajectoryId, openTaskId, taskToken: token, executionName, segment, executionStartedAt } = ctx;
+  if (openTaskId && (await deps.store.registerWait(trajectoryId, { taskId: openTaskId, token, executionName, segment, executionStartedAt }))) {
+    return { taskId: openTaskId };
+  }
   const first = await load(deps, ctx.trajectoryId);
   const deliveredOn = ctx.taskType === 'ACKNOWLEDGE' ? await handoverDeliveredOn(deps, first) : undefined;
   const { answer } = await changeTrajectory(
@@ -71,6 +78,8 @@ export async function openTask(deps: Deps, ctx: OpenTaskInput): Promise<{ taskId
         token: ctx.taskToken,
         executionName: ctx.executionName,
         segment: ctx.segment,
+        executionStartedAt: ctx.executionStartedAt,
+        openTaskId: ctx.openTaskId ?? null,
         now: deps.clock.now(),
         ...(deliveredOn ? { handoverDeliveredOn: deliveredOn } : {}),
       }),
@@ -89,7 +98,7 @@ export async function escalate(deps: Deps, ctx: StepInput): Promise<Plan> {
     missing: outOfSync(ctx.trajectoryId),
   });
   if (answer.escalated) deps.logger.info('task escalated', { trajectoryId: t.trajectoryId, taskId: t.openTask?.taskId });
-  return { next: 'continue', taskType: null, timeoutSeconds: 0, ...successor(ctx, t.phase) };
+  return { next: 'continue', taskType: null, timeoutSeconds: 0, openTaskId: t.openTask?.taskId ?? null, ...successor(ctx, t.phase) };
 }
 
 /**

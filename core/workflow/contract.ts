@@ -26,7 +26,8 @@ export const StepInput = z.object({
 export type StepInput = z.infer<typeof StepInput>;
 
 export const PlanInput = StepInput.extend({ phase: Phase });
-export const OpenTaskInput = StepInput.extend({ taskType: TaskType, taskToken: z.string().min(1) });
+/** openTaskId: the task the plan found open (a completion opens the next task), whose token is registered without a read. */
+export const OpenTaskInput = StepInput.extend({ taskType: TaskType, taskToken: z.string().min(1), openTaskId: z.string().min(1).nullable().optional() });
 export const RecordFailureInput = StepInput.extend({ error: z.string() });
 export type PlanInput = z.infer<typeof PlanInput>;
 export type OpenTaskInput = z.infer<typeof OpenTaskInput>;
@@ -41,14 +42,23 @@ export interface Plan {
   resumeAt: Phase;
   segment: number;
   executionName: string;
+  /** The task already open for this wait, if any: its token is registered without reading the trajectory. */
+  openTaskId: string | null;
 }
 
-/** What a completed task tells the state machine (SendTaskSuccess output). */
+/** A completed task as the trajectory keeps it. */
 export interface TaskResult {
   taskId: string;
   type: TaskType;
   decision?: 'close' | 'handover';
 }
+
+/**
+ * What a completed task tells the state machine (SendTaskSuccess output). A completion that
+ * opened the next task (KENNISMAKING, POP, CONTACT) planned its wait too: then the result holds
+ * the Plan's fields and the state machine waits again without a plan step.
+ */
+export type WaitResult = TaskResult & Partial<Plan>;
 
 /** The error names of the workflow, each with its class. */
 export const WORKFLOW_ERRORS = {

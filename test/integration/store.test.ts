@@ -17,6 +17,7 @@ import { tableDefinition } from '../../adapters/dynamodb/table';
 import { ConcurrentUpdateError, ConflictError, ValidationError } from '../../core/errors';
 import type { Deps } from '../../core/ports';
 import type { Task, Trajectory } from '../../core/schemas';
+import { registerWait } from '../../core/trajectory/aggregate';
 import { releaseClaim, takeClaim } from '../../core/usecases/claims';
 import { embeddedClientConfig, ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/embedded-dynamodb';
 
@@ -127,6 +128,35 @@ describe('trajectories', () => {
     expect((await store.listTrajectories({ phase: 'afronding' })).map((t) => t.trajectoryId)).toEqual(['T1']);
     // The whole trajectory, read by key, carries no copy of its summary.
     expect(await store.getTrajectory('T2')).not.toHaveProperty('summary');
+  });
+
+  it('registers a wait on the open task in one conditional update, as the aggregate rule says, advancing the version', async () => {
+    const { token: _none, ...opened } = trajectory('TW', 'wim', {}).openTask!;
+    const t: Trajectory = { ...trajectory('TW', 'wim'), openTask: opened };
+    await store.saveTrajectory(t, null);
+    const wait = { taskId: 'TW-1', token: 'tok-1', executionName: 'TW-1', segment: 1, executionStartedAt: '2025-09-01T09:00:00.000Z' };
+    const cases = [
+      { wait: { ...wait, taskId: 'TW-9' }, why: 'another task' },
+      { wait: { ...wait, segment: -1 }, why: 'an older execution' },
+      { wait, why: 'the open task, by a later execution' },
+      { wait: { ...wait, token: 'tok-2' }, why: 'the same execution again (a retried step)' },
+    ];
+    let current = (await store.getTrajectory('TW'))!;
+    for (const { wait: w, why } of cases) {
+      const expected = registerWait(current, w);
+      expect(await store.registerWait('TW', w), why).toBe(expected !== undefined);
+      const stored = (await store.getTrajectory('TW'))!;
+      expect(stored, why).toEqual(expected ? { ...expected, version: current.version + 1 } : current);
+      current = stored;
+    }
+    expect(current.openTask).toMatchObject({ taskId: 'TW-1', token: 'tok-2', executionName: 'TW-1' });
+    // The lists see the workflow's new segment; the token never reaches them.
+    const [summary] = await store.listTrajectories({ regisseurId: 'wim' });
+    expect(summary?.workflow).toEqual({ status: 'running', segment: 1 });
+    expect(JSON.stringify(summary)).not.toContain('tok-2');
+    // A closed trajectory takes no token.
+    await store.saveTrajectory({ ...current, status: 'closed', version: current.version + 1 }, current.version);
+    expect(await store.registerWait('TW', { ...wait, segment: 2 })).toBe(false);
   });
 
   it('finds the tasks whose escalation date has come through the keys-only escalation index, the bound inclusive', async () => {

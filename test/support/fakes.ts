@@ -4,7 +4,8 @@
  * told, a clock the test sets, sequential ids.
  */
 import { ConcurrentUpdateError } from '../../core/errors';
-import type { Claim, Deps, ExecutionSummary, IdempotencyStore, Store, WorkflowEngine } from '../../core/ports';
+import type { Claim, Deps, ExecutionSummary, IdempotencyStore, Store, WaitRegistration, WorkflowEngine } from '../../core/ports';
+import { registerWait } from '../../core/trajectory/aggregate';
 import type { AuditEntry, Client, Handover, Notification, Phase, Role, Trajectory } from '../../core/schemas';
 import { summarise } from '../../core/trajectory/summary';
 import type { TaskResult } from '../../core/workflow/contract';
@@ -48,6 +49,13 @@ export class MemoryStore implements Store {
     if ((stored?.version ?? null) !== expectedVersion) throw new ConcurrentUpdateError('version changed');
     this.saves++;
     this.trajectories.set(trajectory.trajectoryId, copy(trajectory));
+  }
+  async registerWait(id: string, wait: WaitRegistration) {
+    const stored = this.trajectories.get(id);
+    const next = stored && registerWait(stored, wait);
+    if (!stored || !next) return false;
+    this.trajectories.set(id, { ...next, version: stored.version + 1 });
+    return true;
   }
   async getTrajectory(id: string) {
     return copy(this.trajectories.get(id));

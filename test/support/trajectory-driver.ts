@@ -43,8 +43,14 @@ export class TrajectoryDriver {
   }
 
   async complete(task: OpenTask, body: unknown): Promise<void> {
-    const reply = await this.regisseur.post(`/tasks/${task.taskId}/complete`, body);
+    const reply = await this.regisseur.post<{ nextTask?: { taskId: string } }>(`/tasks/${task.taskId}/complete`, body);
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    const next = reply.body.nextTask;
+    if (next) {
+      // The completion opened the next task in its own write: it is in the worklist at once.
+      const { body: list } = await this.regisseur.get<{ tasks: OpenTask[] }>('/tasks');
+      expect(list.tasks.find((t) => t.taskId === next.taskId), 'the next task, at once').toMatchObject(next);
+    }
   }
 
   /** Holds the kennismaking and agrees the POP, each on its due date; returns the first contact. */

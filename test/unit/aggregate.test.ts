@@ -27,7 +27,7 @@ function started(settledOn: string, startedOn: string): Trajectory {
 
 /** The workflow opens the task the phase waits for, as the open-task step does. */
 function open(t: Trajectory, taskType: Parameters<typeof aggregate.openTask>[1]['taskType'], day: string): Trajectory {
-  return aggregate.openTask(t, { taskType, token: `token-${++tokens}`, executionName: 'TRJ1-0', segment: 0, now: at(day) }).next;
+  return aggregate.openTask(t, { taskType, token: `token-${++tokens}`, executionName: 'TRJ1-0', segment: 0, executionStartedAt: at(day).toISOString(), now: at(day) }).next;
 }
 
 function complete(t: Trajectory, body: unknown, day: string) {
@@ -125,11 +125,43 @@ describe('completing a task', () => {
   it('tells the workflow with the task token, only IDs and the type, and audits who did it', () => {
     const t = inBegeleiding();
     const done = complete(t, { heldOn: '2025-09-15', location: 'home' }, '2025-09-15');
+    const next = done.next.openTask!;
     expect(done.effects).toEqual([
-      { type: 'resolveWait', token: t.openTask!.token, result: { taskId: t.openTask!.taskId, type: 'CONTACT' } },
+      {
+        type: 'resolveWait',
+        token: t.openTask!.token,
+        // The completion opened the next contact and planned its wait: the state machine waits again without a plan step.
+        result: {
+          taskId: t.openTask!.taskId,
+          type: 'CONTACT',
+          next: 'contact',
+          taskType: 'CONTACT',
+          openTaskId: next.taskId,
+          timeoutSeconds: expect.any(Number),
+          resumeAt: 'begeleiding',
+          segment: 1,
+          executionName: 'TRJ1-1',
+        },
+      },
       { type: 'audit', entry: expect.objectContaining({ clientId: 'CLI1', actorId: 'rita', action: 'update' }) },
     ]);
-    expect(done.next.openTask).toBeUndefined();
+    expect(next).toMatchObject({ type: 'CONTACT', status: 'open', dueAt: '2025-10-15' });
+    expect(next.token).toBeUndefined();
+    expect(done.answer.nextTask).toEqual({ taskId: next.taskId, type: 'CONTACT', dueAt: '2025-10-15' });
+  });
+
+  it('the plan of the next wait stops at the escalation moment, within the execution budget', () => {
+    const t = inBegeleiding();
+    const done = complete(t, { heldOn: '2025-09-15', location: 'home' }, '2025-09-15');
+    const plan = aggregate.planOpenWait(done.next, at('2025-09-15'))!;
+    // Due 2025-10-15, escalated at 00:00 Amsterdam time on 2025-10-29 (23:00 UTC the day before, winter time).
+    expect(plan.timeoutSeconds).toBe((Date.parse('2025-10-28T23:00:00.000Z') - at('2025-09-15').getTime()) / 1000);
+    // Past the segment, the next wait is a successor execution's.
+    const late = { ...done.next, workflow: { ...done.next.workflow, startedAt: '2024-10-01T00:00:00.000Z' } };
+    expect(aggregate.planOpenWait(late, at('2025-09-15'))).toMatchObject({ next: 'continue', openTaskId: done.next.openTask!.taskId, segment: 1 });
+    // Without a known execution, the state machine plans itself.
+    const unknown = { ...done.next, workflow: { status: 'running' as const, executionName: 'TRJ1-0', segment: 0 } };
+    expect(aggregate.planOpenWait(unknown, at('2025-09-15'))).toBeUndefined();
   });
 
   it('a task completed already is a conflict, and so is a task never open', () => {
@@ -323,7 +355,7 @@ describe('withdrawal', () => {
 describe('re-entry', () => {
   it('re-opening the phase re-registers the new token on the task already open, never a second task', () => {
     const t = inBegeleiding();
-    const again = aggregate.openTask(t, { taskType: 'CONTACT', token: 'new-token', executionName: 'TRJ1-1', segment: 1, now: at('2025-09-01') });
+    const again = aggregate.openTask(t, { taskType: 'CONTACT', token: 'new-token', executionName: 'TRJ1-1', segment: 1, executionStartedAt: '2025-09-01T00:00:00.000Z', now: at('2025-09-01') });
     expect(again.next.openTask).toMatchObject({ taskId: t.openTask!.taskId, token: 'new-token', executionName: 'TRJ1-1' });
     expect(again.next.nextTaskSeq).toBe(t.nextTaskSeq);
   });
@@ -332,10 +364,30 @@ describe('re-entry', () => {
     const t = open(started('2025-01-15', '2025-01-20'), 'KENNISMAKING', '2025-01-20');
     const done = complete(t, { heldOn: '2025-07-15', location: 'home' }, '2025-07-15').next;
     // An execution re-entering the kennismaking (recovered after a crash) opens its wait again.
-    const reopened = aggregate.openTask(done, { taskType: 'KENNISMAKING', token: 'late', executionName: 'TRJ1-1', segment: 1, now: at('2025-07-16') });
-    const result = { taskId: t.openTask!.taskId, type: 'KENNISMAKING' };
+    const reopened = aggregate.openTask(done, { taskType: 'KENNISMAKING', token: 'late', executionName: 'TRJ1-1', segment: 1, executionStartedAt: '2025-07-16T00:00:00.000Z', now: at('2025-07-16') });
+    // With the result, the plan of the POP the completion opened.
+    const result = { taskId: t.openTask!.taskId, type: 'KENNISMAKING', next: 'task', taskType: 'POP', openTaskId: done.openTask!.taskId, segment: 2, executionName: 'TRJ1-2' };
     expect(reopened.next).toBe(done);
-    expect(reopened.answer).toEqual({ taskId: t.openTask!.taskId, resolvedWith: result });
-    expect(reopened.effects).toEqual([{ type: 'resolveWait', token: 'late', result }]);
+    expect(reopened.answer).toMatchObject({ taskId: t.openTask!.taskId, resolvedWith: result });
+    expect(reopened.effects).toMatchObject([{ type: 'resolveWait', token: 'late', result }]);
+  });
+
+  it('a task completed before its wait registered resolves that wait at once, and the next task keeps its place', () => {
+    const t = inBegeleiding();
+    const first = t.openTask!;
+    // The completion opened the next contact; the wait planned for the first one registers late.
+    const done = complete({ ...t, openTask: { ...first, token: undefined } }, { heldOn: '2025-09-15', location: 'home' }, '2025-09-15').next;
+    expect(done.openTask!.taskId).not.toBe(first.taskId);
+    const cmd = { taskType: 'CONTACT' as const, token: 'late', executionName: 'TRJ1-0', segment: 0, executionStartedAt: '2025-08-15T07:00:00.000Z', openTaskId: first.taskId, now: at('2025-09-15') };
+    expect(aggregate.registerWait(done, { ...cmd, taskId: first.taskId })).toBeUndefined();
+    const late = aggregate.openTask(done, cmd);
+    expect(late.next).toBe(done);
+    expect(late.effects).toMatchObject([{ type: 'resolveWait', token: 'late', result: { taskId: first.taskId, next: 'contact', openTaskId: done.openTask!.taskId } }]);
+    // The next wait takes the token of the task already open, without a second task.
+    const next = aggregate.registerWait(done, { ...cmd, token: 'next', taskId: done.openTask!.taskId })!;
+    expect(next.openTask).toMatchObject({ taskId: done.openTask!.taskId, token: 'next' });
+    expect(next.nextTaskSeq).toBe(done.nextTaskSeq);
+    // An older execution never takes over from a later one.
+    expect(aggregate.registerWait(next, { ...cmd, segment: -1, taskId: done.openTask!.taskId })).toBeUndefined();
   });
 });

@@ -52,8 +52,9 @@ describe('starting and completing', () => {
     const { taskId, token } = await workflowOpens('kennismaking');
     world.at('2025-07-15');
     const answer = await completeTask(world.deps, rita, taskId, { heldOn: '2025-07-15', location: 'home' });
-    expect(answer).toEqual({ taskId, type: 'KENNISMAKING' });
-    expect(world.engine.successes).toEqual([{ token, output: { taskId, type: 'KENNISMAKING' } }]);
+    const pop = world.store.trajectories.get(trajectoryId)!.openTask!;
+    expect(answer).toEqual({ taskId, type: 'KENNISMAKING', nextTask: { taskId: pop.taskId, type: 'POP', dueAt: '2025-08-15' } });
+    expect(world.engine.successes).toEqual([{ token, output: expect.objectContaining({ taskId, type: 'KENNISMAKING', taskType: 'POP', openTaskId: pop.taskId }) }]);
     expect(world.store.audit.at(-1)).toMatchObject({ actorId: 'rita', action: 'update', detail: `complete KENNISMAKING task ${taskId}` });
     const saves = world.store.saves;
     await expect(completeTask(world.deps, rita, taskId, { heldOn: '2025-07-15', location: 'home' })).rejects.toThrow(new ConflictError('This task is already completed'));
@@ -65,7 +66,7 @@ describe('starting and completing', () => {
     const { taskId } = await workflowOpens('kennismaking');
     let raced = false;
     world.store.beforeSave = (t) => {
-      if (raced || t.openTask) return;
+      if (raced || !t.kennismakingOn) return; // only the completion's save
       raced = true; // another writer (say the interval) wins the race first
       const stored = world.store.trajectories.get(trajectoryId)!;
       world.store.trajectories.set(trajectoryId, { ...stored, intervalMonths: 3, version: stored.version + 1 });

@@ -7,12 +7,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AfrondingRequestedError, WithdrawnError, WorkflowOutOfSyncError } from '../../core/errors';
 import type { Phase, TaskType } from '../../core/schemas';
 import { PHASES } from '../../core/trajectory/phases';
-import type { Plan } from '../../core/workflow/contract';
+import type { Plan, WaitResult } from '../../core/workflow/contract';
 import type { StepName } from '../../adapters/workflow/definition';
 import { MemoryExecutionLog } from '../../adapters/workflow/execution-log';
 import { LocalWorkflowEngine } from '../../adapters/workflow/local-engine';
 
-type Payload = Record<string, unknown> & { segment: number; phase?: Phase; taskType?: TaskType; taskToken?: string; error?: string };
+type Payload = Record<string, unknown> & { segment: number; phase?: Phase; taskType?: TaskType; taskToken?: string; openTaskId?: string | null; error?: string };
 type Stub = (payload: Payload) => Promise<unknown>;
 
 let engine: LocalWorkflowEngine | undefined;
@@ -21,20 +21,20 @@ afterEach(() => engine?.stop());
 /** Runs one trajectory on the real definition with stubbed steps; `overrides` change a step's answer. */
 function run(overrides: Partial<Record<StepName, Stub>> = {}, resumeAt: Phase = 'kennismaking') {
   const calls: string[] = [];
-  const waits: Array<{ taskType: TaskType; token: string }> = [];
+  const waits: Array<{ taskType: TaskType; token: string; openTaskId?: string | null }> = [];
   let now = Date.parse('2025-01-01T00:00:00.000Z');
   const plan = async (p: Payload): Promise<Plan> => {
     const phase = p.phase!;
     const task = phase === 'closed' ? null : PHASES[phase].task;
-    return { next: phase === 'begeleiding' ? 'contact' : 'task', taskType: task, timeoutSeconds: 3600, resumeAt: phase, segment: p.segment + 1, executionName: `T1-${p.segment + 1}` };
+    return { next: phase === 'begeleiding' ? 'contact' : 'task', taskType: task, timeoutSeconds: 3600, resumeAt: phase, segment: p.segment + 1, executionName: `T1-${p.segment + 1}`, openTaskId: null };
   };
   const defaults: Record<StepName, Stub> = {
     plan,
     'open-task': async (p) => {
-      waits.push({ taskType: p.taskType!, token: p.taskToken! });
+      waits.push({ taskType: p.taskType!, token: p.taskToken!, openTaskId: p.openTaskId });
       return { taskId: `T1-${waits.length}` };
     },
-    escalate: async (p) => ({ next: 'continue', taskType: null, timeoutSeconds: 0, resumeAt: 'kennismaking', segment: p.segment + 1, executionName: `T1-${p.segment + 1}` }),
+    escalate: async (p) => ({ next: 'continue', taskType: null, timeoutSeconds: 0, resumeAt: 'kennismaking', segment: p.segment + 1, executionName: `T1-${p.segment + 1}`, openTaskId: null }),
     'build-dossier': async () => ({ handoverId: 'T1' }),
     'deliver-handover': async () => ({ handoverId: 'T1' }),
     'close-trajectory': async () => ({ closed: true }),
@@ -72,7 +72,7 @@ function run(overrides: Partial<Record<StepName, Stub>> = {}, resumeAt: Phase = 
       if (!found) throw new Error(`no ${type} wait; calls: ${calls.join(' ')}`);
       return found.token;
     },
-    succeed: async (token: string, output: { taskId: string; type: TaskType; decision?: 'close' | 'handover' }) => {
+    succeed: async (token: string, output: WaitResult) => {
       expect(await e.sendTaskSuccess(token, output)).toBe(true);
       await e.whenIdle();
     },
@@ -101,6 +101,36 @@ describe('the trajectory graph, step by step', () => {
     await t.succeed(t.waitFor('AFRONDING'), { taskId: 'T1-5', type: 'AFRONDING', decision: 'close' });
     expect(t.calls.slice(-3)).toEqual(['plan:afronding', 'open-task:AFRONDING', 'close-trajectory']);
     expect(await t.statuses()).toEqual(['T1-0:SUCCEEDED']);
+  });
+
+  it('a completion that planned the next wait goes straight to it, without a plan step', async () => {
+    const t = run({}, 'begeleiding');
+    await t.start();
+    const planned = { timeoutSeconds: 3600, resumeAt: 'begeleiding', segment: 1, executionName: 'T1-1' } as const;
+    await t.succeed(t.waitFor('CONTACT'), { taskId: 'T1-1', type: 'CONTACT', next: 'contact', taskType: 'CONTACT', openTaskId: 'T1-2', ...planned });
+    expect(t.calls).toEqual(['plan:begeleiding', 'open-task:CONTACT', 'open-task:CONTACT']);
+    expect(t.waits.at(-1)?.openTaskId).toBe('T1-2');
+    // The segment is over: a successor execution plans the task already open.
+    await t.succeed(t.waitFor('CONTACT'), { taskId: 'T1-2', type: 'CONTACT', next: 'continue', taskType: null, openTaskId: 'T1-3', ...planned });
+    expect(t.calls.slice(-2)).toEqual(['plan:begeleiding', 'open-task:CONTACT']);
+    expect(await t.statuses()).toEqual(['T1-0:SUCCEEDED', 'T1-1:RUNNING']);
+  });
+
+  it('the kennismaking goes straight to the POP its completion planned, and a contact to the afronding it opened', async () => {
+    const t = run();
+    await t.start();
+    const planned = { timeoutSeconds: 3600, segment: 1, executionName: 'T1-1' } as const;
+    await t.succeed(t.waitFor('KENNISMAKING'), { taskId: 'T1-1', type: 'KENNISMAKING', next: 'task', taskType: 'POP', openTaskId: 'T1-2', resumeAt: 'pop', ...planned });
+    expect(t.calls).toEqual(['plan:kennismaking', 'open-task:KENNISMAKING', 'open-task:POP']);
+    await t.succeed(t.waitFor('POP'), { taskId: 'T1-2', type: 'POP', next: 'afronding', taskType: 'AFRONDING', openTaskId: 'T1-3', resumeAt: 'afronding', ...planned });
+    expect(t.calls.at(-1)).toBe('open-task:AFRONDING');
+    expect(t.waits.at(-1)?.openTaskId).toBe('T1-3');
+    // A result without a plan (an execution whose start is not recorded): the state machine plans itself.
+    await t.signal(t.waitFor('AFRONDING'), 'Trajectory.Withdrawn');
+    const u = run({}, 'begeleiding');
+    await u.start();
+    await u.succeed(u.waitFor('CONTACT'), { taskId: 'T1-1', type: 'CONTACT' });
+    expect(u.calls).toEqual(['plan:begeleiding', 'open-task:CONTACT', 'plan:begeleiding', 'open-task:CONTACT']);
   });
 
   it('hands over: dossier, delivery, the municipality acknowledges, close', async () => {
