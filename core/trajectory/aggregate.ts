@@ -84,7 +84,7 @@ export function startTrajectory(cmd: {
   actor: Actor;
   now: Date;
 }): Trajectory {
-  return {
+  const started: Trajectory = {
     trajectoryId: cmd.trajectoryId,
     clientId: cmd.clientId,
     regisseurId: cmd.regisseurId,
@@ -103,6 +103,8 @@ export function startTrajectory(cmd: {
     createdBy: cmd.actor.userId,
     version: 1,
   };
+  // The kennismaking is open from the start: the regisseur sees it at once, and the first wait only registers its token.
+  return openPlanned(started, plannedTask('kennismaking', scheduleFacts(started)), cmd.now, cmd.executionName);
 }
 
 // ---------- Open a task (the workflow's wait) ----------
@@ -138,25 +140,59 @@ function openPlanned(t: Trajectory, planned: PlannedTask, now: Date, executionNa
 /**
  * The wait for the open task, planned from the execution that registered the last token: how long
  * it may last (the deadlines rule within the execution's budget), or a successor execution once
- * the segment is over (also before the afronding, as the begeleiding's plan step decides). What the plan step would answer, so that a completion which opened the
- * next task lets the state machine wait again without one. Undefined when no running execution
- * is known (then the state machine plans itself).
+ * the segment is over (also before the afronding, as the begeleiding's plan step decides). What
+ * the plan step would answer, so that a completion which opened the next task lets the state
+ * machine wait again without one. Undefined when no running execution is known (then the state
+ * machine plans itself).
  */
 export function planOpenWait(t: Trajectory, now: Date): Plan | undefined {
-  const open = t.openTask;
   const { workflow } = t;
-  if (!open || workflow.status !== 'running' || !workflow.startedAt || t.status !== 'active') return undefined;
-  const executionStartedAt = new Date(workflow.startedAt);
-  const successor = { resumeAt: t.phase, segment: workflow.segment + 1, executionName: executionNameOf(t.trajectoryId, workflow.segment + 1) };
-  if (segmentIsOver(now, executionStartedAt)) {
-    return { next: 'continue', taskType: null, timeoutSeconds: 0, openTaskId: open.taskId, ...successor };
-  }
+  if (!t.openTask || workflow.status !== 'running' || !workflow.startedAt || t.status !== 'active') return undefined;
+  const execution = { startedAt: new Date(workflow.startedAt), segment: workflow.segment };
+  return segmentIsOver(now, execution.startedAt) ? continuePlan(t, now, workflow.segment) : planWait(t, now, execution);
+}
+
+/** The wait for the open task within this execution: until its escalation moment, within the execution's budget. */
+function planWait(t: Trajectory, now: Date, execution: { startedAt: Date; segment: number }): Plan {
+  const open = t.openTask!;
   return {
     next: open.type === 'CONTACT' ? 'contact' : open.type === 'AFRONDING' ? 'afronding' : 'task',
     taskType: open.type,
-    timeoutSeconds: waitTimeoutSeconds({ now, executionStartedAt, escalateOn: open.escalateOn, escalated: Boolean(open.escalatedAt) }),
+    timeoutSeconds: waitTimeoutSeconds({ now, executionStartedAt: execution.startedAt, escalateOn: open.escalateOn, escalated: Boolean(open.escalatedAt) }),
     openTaskId: open.taskId,
-    ...successor,
+    resumeAt: t.phase,
+    segment: execution.segment + 1,
+    executionName: executionNameOf(t.trajectoryId, execution.segment + 1),
+  };
+}
+
+/**
+ * The handover was delivered: the municipality's ACKNOWLEDGE task opens (once), due from the
+ * delivery day, and the delivering step answers the plan of its wait, so no plan step is needed.
+ */
+export function openAcknowledge(t: Trajectory, cmd: { deliveredOn: string; now: Date; executionName: string; executionStartedAt: string; segment: number }): Transition<Plan> {
+  if (isWithdrawn(t)) throw new WithdrawnError('The trajectory was withdrawn');
+  if (t.phase !== 'overdracht') throw new WorkflowOutOfSyncError(`A handover is delivered in the overdracht, not in ${t.phase}`);
+  const open = t.openTask;
+  const next = open?.type === 'ACKNOWLEDGE' ? t : openPlanned(t, plannedTask('overdracht', scheduleFacts(t), cmd.deliveredOn), cmd.now, cmd.executionName);
+  return { next, effects: [], answer: planWait(next, cmd.now, { startedAt: new Date(cmd.executionStartedAt), segment: cmd.segment }) };
+}
+
+/**
+ * A successor execution resumes the trajectory's phase. Where a task is open, the plan is that
+ * of its wait as the successor's first (from now, in the successor's fresh budget): the successor
+ * waits on it at once, without a plan step.
+ */
+export function continuePlan(t: Trajectory, now: Date, segment: number): Plan {
+  const open = t.openTask;
+  return {
+    next: 'continue',
+    taskType: open?.type ?? null,
+    timeoutSeconds: open ? waitTimeoutSeconds({ now, executionStartedAt: now, escalateOn: open.escalateOn, escalated: Boolean(open.escalatedAt) }) : 0,
+    openTaskId: open?.taskId ?? null,
+    resumeAt: t.phase,
+    segment: segment + 1,
+    executionName: executionNameOf(t.trajectoryId, segment + 1),
   };
 }
 

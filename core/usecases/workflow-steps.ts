@@ -40,7 +40,7 @@ export async function plan(deps: Deps, ctx: PlanInput): Promise<Plan> {
   const now = deps.clock.now();
   const startedAt = new Date(ctx.executionStartedAt);
   if (ctx.phase === 'begeleiding' && segmentIsOver(now, startedAt)) {
-    return { next: 'continue', taskType: null, timeoutSeconds: 0, openTaskId: t.openTask?.taskId ?? null, ...successor(ctx, 'begeleiding') };
+    return trajectory.continuePlan(t, now, ctx.segment);
   }
   const facts = trajectory.scheduleFacts(t);
   const planned = plannedTask(ctx.phase, facts, ctx.phase === 'overdracht' ? await handoverDeliveredOn(deps, t) : undefined);
@@ -98,7 +98,7 @@ export async function escalate(deps: Deps, ctx: StepInput): Promise<Plan> {
     missing: outOfSync(ctx.trajectoryId),
   });
   if (answer.escalated) deps.logger.info('task escalated', { trajectoryId: t.trajectoryId, taskId: t.openTask?.taskId });
-  return { next: 'continue', taskType: null, timeoutSeconds: 0, openTaskId: t.openTask?.taskId ?? null, ...successor(ctx, t.phase) };
+  return trajectory.continuePlan(t, deps.clock.now(), ctx.segment);
 }
 
 /**
@@ -109,7 +109,8 @@ export async function buildDossier(deps: Deps, ctx: StepInput): Promise<{ handov
   const t = await load(deps, ctx.trajectoryId);
   if (trajectory.isWithdrawn(t)) throw new WithdrawnError('The trajectory was withdrawn');
   const handoverId = t.trajectoryId;
-  if (!(await deps.store.getHandover(handoverId))) {
+  // The trajectory points to its dossier once it is written; until then a retry writes it again (conditionally, once).
+  if (t.handoverId !== handoverId) {
     if (t.decision !== 'handover') throw new WorkflowOutOfSyncError('The trajectory was not decided for a handover');
     const client = await deps.store.getClient(t.clientId);
     if (!client) throw new WorkflowOutOfSyncError('The client of this trajectory is missing');
@@ -152,12 +153,16 @@ function dossier(t: Trajectory, client: Handover['dossier']['client'], handoverI
   };
 }
 
-/** Delivers the handover notice to the municipality (once); the state machine retries failures with backoff. */
-export async function deliverHandover(deps: Deps, ctx: StepInput): Promise<{ handoverId: string }> {
+/**
+ * Delivers the handover notice to the municipality (once; the state machine retries failures
+ * with backoff), then opens the municipality's ACKNOWLEDGE task and answers the plan of its wait.
+ */
+export async function deliverHandover(deps: Deps, ctx: StepInput): Promise<Plan & { handoverId: string }> {
   const t = await load(deps, ctx.trajectoryId);
   if (trajectory.isWithdrawn(t)) throw new WithdrawnError('The trajectory was withdrawn');
-  const handover = t.handoverId ? await deps.store.getHandover(t.handoverId) : undefined;
-  if (!handover) throw new WorkflowOutOfSyncError('There is no handover to deliver');
+  const found = t.handoverId ? await deps.store.getHandover(t.handoverId) : undefined;
+  if (!found) throw new WorkflowOutOfSyncError('There is no handover to deliver');
+  let handover = found;
   if (!handover.deliveredAt) {
     await deps.handovers.deliver({ handoverId: handover.handoverId, trajectoryId: handover.trajectoryId });
     const now = deps.clock.now();
@@ -172,9 +177,17 @@ export async function deliverHandover(deps: Deps, ctx: StepInput): Promise<{ han
         detail: `handover dossier ${handover.handoverId} delivered to the municipality (with consent)`,
       },
     ]);
-    await deps.store.putHandover({ ...handover, deliveredAt: now.toISOString() }, false);
+    handover = { ...handover, deliveredAt: now.toISOString() };
+    await deps.store.putHandover(handover, false);
   }
-  return { handoverId: handover.handoverId };
+  const deliveredOn = today(new Date(handover.deliveredAt!));
+  const { answer } = await changeTrajectory(
+    deps,
+    t.trajectoryId,
+    (current) => trajectory.openAcknowledge(current, { deliveredOn, now: deps.clock.now(), ...ctx }),
+    { first: t },
+  );
+  return { handoverId: handover.handoverId, ...answer };
 }
 
 /** Finishes the trajectory (idempotent): closed with its outcome, or withdrawn; the client's claim is released. */

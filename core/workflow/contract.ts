@@ -46,6 +46,12 @@ export interface Plan {
   openTaskId: string | null;
 }
 
+/**
+ * Steps that answer a Plan beside the plan step, by their definition substitution: the delivery
+ * of the handover opens the municipality's task and plans the overdracht's wait.
+ */
+export const PLANNING_STEPS: Record<string, Phase> = { DeliverHandoverFunctionArn: 'overdracht' };
+
 /** A completed task as the trajectory keeps it. */
 export interface TaskResult {
   taskId: string;

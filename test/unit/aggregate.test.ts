@@ -156,9 +156,11 @@ describe('completing a task', () => {
     const plan = aggregate.planOpenWait(done.next, at('2025-09-15'))!;
     // Due 2025-10-15, escalated at 00:00 Amsterdam time on 2025-10-29 (23:00 UTC the day before, winter time).
     expect(plan.timeoutSeconds).toBe((Date.parse('2025-10-28T23:00:00.000Z') - at('2025-09-15').getTime()) / 1000);
-    // Past the segment, the next wait is a successor execution's.
     const late = { ...done.next, workflow: { ...done.next.workflow, startedAt: '2024-10-01T00:00:00.000Z' } };
-    expect(aggregate.planOpenWait(late, at('2025-09-15'))).toMatchObject({ next: 'continue', openTaskId: done.next.openTask!.taskId, segment: 1 });
+    // Past the segment, the next wait is a successor execution's first, timed from now in its own budget.
+    expect(aggregate.planOpenWait(late, at('2025-09-15'))).toEqual({ ...plan, next: 'continue' });
+    const escalated = { ...late, openTask: { ...late.openTask!, escalatedAt: '2025-10-29T00:00:00.000Z' } };
+    expect(aggregate.continuePlan(escalated, at('2025-11-01'), 0).timeoutSeconds).toBe(350 * 86_400);
     // Without a known execution, the state machine plans itself.
     const unknown = { ...done.next, workflow: { status: 'running' as const, executionName: 'TRJ1-0', segment: 0 } };
     expect(aggregate.planOpenWait(unknown, at('2025-09-15'))).toBeUndefined();

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
 import { STEP_SUBSTITUTIONS } from '../../adapters/workflow/definition';
+import { PLANNING_STEPS } from '../../core/workflow/contract';
 
 const FILE = new URL('../../workflows/trajectory.asl.json', import.meta.url);
 const text = readFileSync(FILE, 'utf8');
@@ -74,7 +75,7 @@ function firstPlannedPhase(from: string): string | undefined {
   while (name && !seen.has(name)) {
     seen.add(name);
     const state: State | undefined = def.States[name];
-    const phase = state?.Parameters?.phase;
+    const phase = state?.Parameters?.phase ?? PLANNING_STEPS[state?.Resource?.replace(/^\$\{|\}$/g, '') ?? ''];
     if (typeof phase === 'string') return phase;
     name = state?.Next;
   }
@@ -148,11 +149,21 @@ describe('lint: bounded waits on human tasks (DESIGN properties 3 and 4)', () =>
 });
 
 describe('lint: re-entry (DESIGN property 4)', () => {
-  it('starts with a Choice on $.resumeAt', () => {
+  it('starts with a Choice on $.resumeAt, or on the wait its predecessor planned for the task already open', () => {
     const start = def.States[def.StartAt]!;
     expect(start.Type).toBe('Choice');
-    expect(start.Choices!.length).toBeGreaterThan(0);
-    for (const choice of start.Choices!) expect(choice.Variable).toBe('$.resumeAt');
+    expect(start.Choices!.filter((c) => c.Variable === '$.resumeAt').length).toBeGreaterThan(0);
+    // The plan a ContinueAsNew passes on: only with an open task, straight to the wait of its type.
+    const planned = start.Choices!.filter((c) => c.Variable !== '$.resumeAt') as unknown as Array<{ And: Array<{ Variable: string; StringEquals?: string }>; Next: string }>;
+    for (const rule of planned) expect(rule.And.map((r) => r.Variable)).toEqual(['$.plan', '$.plan.openTaskId', '$.plan.taskType']);
+    expect(Object.fromEntries(planned.map((r) => [r.And[2]!.StringEquals, r.Next]))).toEqual({
+      KENNISMAKING: 'Kennismaking',
+      POP: 'Pop',
+      CONTACT: 'Contact',
+      AFRONDING: 'Afronding',
+      ACKNOWLEDGE: 'Acknowledge',
+    });
+    for (const rule of planned) expect(def.States[rule.Next]!.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
   });
 
   it.each(PHASES)('resumeAt "%s" leads, on the normal path, to the step that plans that phase', (phase) => {
@@ -196,7 +207,7 @@ describe('lint: no personal data in the state machine (DESIGN property 5)', () =
   });
 
   it('every dynamic value comes from an ID or control field: trajectoryId, segment, plan, completed result, error, or the context object', () => {
-    const allowed = /^(\$\$\.|\$\.trajectoryId$|\$\.segment$|\$\.plan\.[A-Za-z]+$|\$\.completed\.[A-Za-z]+$|\$\.error\.(Error|Cause)$)/;
+    const allowed = /^(\$\$\.|\$\.trajectoryId$|\$\.segment$|\$\.plan$|\$\.plan\.[A-Za-z]+$|\$\.completed\.[A-Za-z]+$|\$\.error\.(Error|Cause)$)/;
     const dynamic = templates.filter((e) => typeof e.value === 'string' && e.path.endsWith('.$'));
     expect(dynamic.length).toBeGreaterThan(0);
     expect(dynamic.filter((e) => !allowed.test(e.value as string)).map((e) => `${e.state}: ${e.path} = ${String(e.value)}`)).toEqual([]);

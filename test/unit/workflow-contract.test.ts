@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as errors from '../../core/errors';
 import { PHASES } from '../../core/trajectory/phases';
-import { STEP_ERRORS, WAIT_SIGNALS, WORKFLOW_ERRORS } from '../../core/workflow/contract';
+import { PLANNING_STEPS, STEP_ERRORS, WAIT_SIGNALS, WORKFLOW_ERRORS } from '../../core/workflow/contract';
 import { TaskType } from '../../core/schemas';
 
 interface Matcher {
@@ -89,10 +89,11 @@ describe('the workflow contract', () => {
   });
 
   it("leads each phase's plan to the wait for that phase's task (the phase table)", () => {
-    const plans = states.filter(([, s]) => typeof s.Parameters?.phase === 'string');
-    expect(plans.map(([, s]) => s.Parameters!.phase).sort()).toEqual(Object.keys(PHASES).sort());
+    const phaseOf = (s: (typeof states)[number][1]) => s.Parameters?.phase ?? PLANNING_STEPS[s.Resource?.replace(/^\$\{|\}$/g, '') ?? ''];
+    const plans = states.filter(([, s]) => typeof phaseOf(s) === 'string');
+    expect(plans.map(([, s]) => phaseOf(s)).sort()).toEqual(Object.keys(PHASES).sort());
     for (const [name, s] of plans) {
-      const task = PHASES[s.Parameters!.phase as keyof typeof PHASES].task;
+      const task = PHASES[phaseOf(s) as keyof typeof PHASES].task;
       const next = def.States[s.Next!]!;
       // Directly, or through a Choice (begeleiding's: contact, afronding or continue as new).
       const leadsTo = next.Type === 'Choice' ? next.Choices!.map((c) => c.Next) : [s.Next!];

@@ -36,7 +36,7 @@ function run(overrides: Partial<Record<StepName, Stub>> = {}, resumeAt: Phase = 
     },
     escalate: async (p) => ({ next: 'continue', taskType: null, timeoutSeconds: 0, resumeAt: 'kennismaking', segment: p.segment + 1, executionName: `T1-${p.segment + 1}`, openTaskId: null }),
     'build-dossier': async () => ({ handoverId: 'T1' }),
-    'deliver-handover': async () => ({ handoverId: 'T1' }),
+    'deliver-handover': async (p) => ({ handoverId: 'T1', next: 'task', taskType: 'ACKNOWLEDGE', timeoutSeconds: 3600, openTaskId: 'T1-9', resumeAt: 'overdracht', segment: p.segment + 1, executionName: `T1-${p.segment + 1}` }),
     'close-trajectory': async () => ({ closed: true }),
     'record-failure': async () => ({ recorded: true }),
   };
@@ -110,10 +110,14 @@ describe('the trajectory graph, step by step', () => {
     await t.succeed(t.waitFor('CONTACT'), { taskId: 'T1-1', type: 'CONTACT', next: 'contact', taskType: 'CONTACT', openTaskId: 'T1-2', ...planned });
     expect(t.calls).toEqual(['plan:begeleiding', 'open-task:CONTACT', 'open-task:CONTACT']);
     expect(t.waits.at(-1)?.openTaskId).toBe('T1-2');
-    // The segment is over: a successor execution plans the task already open.
-    await t.succeed(t.waitFor('CONTACT'), { taskId: 'T1-2', type: 'CONTACT', next: 'continue', taskType: null, openTaskId: 'T1-3', ...planned });
-    expect(t.calls.slice(-2)).toEqual(['plan:begeleiding', 'open-task:CONTACT']);
+    // The segment is over: the successor execution waits on the task already open, as planned, without a plan step.
+    await t.succeed(t.waitFor('CONTACT'), { taskId: 'T1-2', type: 'CONTACT', next: 'continue', taskType: 'CONTACT', openTaskId: 'T1-3', ...planned });
+    expect(t.calls.slice(-2)).toEqual(['open-task:CONTACT', 'open-task:CONTACT']);
+    expect(t.waits.at(-1)).toMatchObject({ openTaskId: 'T1-3' });
     expect(await t.statuses()).toEqual(['T1-0:SUCCEEDED', 'T1-1:RUNNING']);
+    // Without an open task to wait on, the successor plans its phase.
+    await t.succeed(t.waitFor('CONTACT'), { taskId: 'T1-3', type: 'CONTACT', next: 'continue', taskType: null, openTaskId: null, ...planned, segment: 2, executionName: 'T1-2' });
+    expect(t.calls.slice(-2)).toEqual(['plan:begeleiding', 'open-task:CONTACT']);
   });
 
   it('the kennismaking goes straight to the POP its completion planned, and a contact to the afronding it opened', async () => {
@@ -137,7 +141,9 @@ describe('the trajectory graph, step by step', () => {
     const t = run({}, 'afronding');
     await t.start();
     await t.succeed(t.waitFor('AFRONDING'), { taskId: 'T1-1', type: 'AFRONDING', decision: 'handover' });
-    expect(t.calls.slice(-4)).toEqual(['build-dossier', 'deliver-handover', 'plan:overdracht', 'open-task:ACKNOWLEDGE']);
+    // The delivery opens the ACKNOWLEDGE task and plans its wait: no plan step.
+    expect(t.calls.slice(-3)).toEqual(['build-dossier', 'deliver-handover', 'open-task:ACKNOWLEDGE']);
+    expect(t.waits.at(-1)?.openTaskId).toBe('T1-9');
     await t.succeed(t.waitFor('ACKNOWLEDGE'), { taskId: 'T1-2', type: 'ACKNOWLEDGE' });
     expect(t.calls.at(-1)).toBe('close-trajectory');
   });
