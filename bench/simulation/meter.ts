@@ -101,7 +101,7 @@ export class DynamoMeter {
       f.writes++;
       const key = this.keyOf((input.Item ?? input.Key) as Item);
       const before = this.items.get(key);
-      const after = command === 'PutItemCommand' ? (input.Item as Item) : command === 'DeleteItemCommand' ? undefined : before;
+      const after = command === 'PutItemCommand' ? (input.Item as Item) : command === 'DeleteItemCommand' ? undefined : before && applyUpdate(before, input);
       const cost = writeCost(tableDefinition, before, after);
       f.writeUnits += cost.base + cost.index;
       f.indexWriteUnits += cost.index;
@@ -115,4 +115,39 @@ export class DynamoMeter {
   private keyOf(item: Item): string {
     return `${String(item[tableDefinition.partitionKey.name])}\u0000${String(item[tableDefinition.sortKey.name])}`;
   }
+}
+
+/**
+ * The item after an UpdateItem, from the item before and the update expression: SET path =
+ * :value, ADD path :number and REMOVE path, over attribute names and nested maps (what the store
+ * writes). Index copies and sizes are priced from it, so an update that moves an indexed value
+ * costs its index writes.
+ */
+export function applyUpdate(before: Item, input: Item): Item {
+  const names = (input.ExpressionAttributeNames ?? {}) as Record<string, string>;
+  const values = (input.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
+  const path = (p: string) => p.trim().split('.').map((n) => names[n] ?? n);
+  const after = structuredClone(before);
+  const set = (keys: string[], value: unknown) => {
+    let at: Item = after;
+    for (const k of keys.slice(0, -1)) at = (at[k] ??= {}) as Item;
+    const last = keys.at(-1)!;
+    if (value === undefined) delete at[last];
+    else at[last] = value;
+  };
+  const get = (keys: string[]) => keys.reduce<unknown>((v, k) => (v as Item | undefined)?.[k], after);
+  const clauses = String(input.UpdateExpression ?? '').split(/\b(SET|ADD|REMOVE)\b/).slice(1);
+  for (let i = 0; i < clauses.length; i += 2) {
+    const action = clauses[i];
+    for (const part of clauses[i + 1]!.split(',').map((x) => x.trim()).filter(Boolean)) {
+      if (action === 'SET') {
+        const [target, value] = part.split('=').map((x) => x.trim());
+        set(path(target!), values[value!]);
+      } else if (action === 'ADD') {
+        const [target, value] = part.split(/\s+/);
+        set(path(target!), Number(get(path(target!)) ?? 0) + Number(values[value!]));
+      } else set(path(part), undefined);
+    }
+  }
+  return after;
 }
