@@ -12,10 +12,11 @@
  *   import, Node's own start included: for the empty module, Node's start alone. The ratio to
  *   compare with a cold start's (issue 7's "N× an empty module").
  * - import CPU ms: user + system time of the import, steadier than wall time on a busy machine.
- * - start→1st call ms, import+call CPU ms: the import plus the first invocation, with an event
- *   that fails before any AWS request (the workflow steps reject `{}`; the API answers GET /tasks
- *   without a token with 401; tick's one DynamoDB query meets a closed local port): what is
- *   deferred to the first invocation still counts here.
+ * - start→1st call ms, import+call CPU ms: the import plus the first invocation, whose first AWS
+ *   request meets a closed local port (the workflow steps get a valid input and read the
+ *   trajectory; tick queries the escalation index), or that makes none (the API answers GET
+ *   /tasks without a token with 401): what is deferred to the first invocation still counts
+ *   here, the DynamoDB client included.
  *
  * Faithful to Lambda where it matters:
  * - Node: process.execPath (under `npm run`/`npx`/`npm exec`, the Node 24 of the `node`
@@ -119,7 +120,7 @@ function lambdaEnvironment(name: string, taskRoot: string): Record<string, strin
     _X_AMZN_TRACE_ID: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1',
     AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
     AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:2000',
-    // Any AWS request fails at once (tick's first call), with no retry.
+    // Any AWS request fails at once (the first call's), with no retry.
     AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
     AWS_MAX_ATTEMPTS: '1',
   };
@@ -141,7 +142,7 @@ function lambdaEnvironment(name: string, taskRoot: string): Record<string, strin
   return { ...common, ...own[name] };
 }
 
-/** An invocation that makes no AWS request before it fails (or, for tick, fails at its first). */
+/** An invocation that fails at its first AWS request (the API's makes none). */
 function firstInvocation(name: string): { event: unknown; context: unknown } {
   const context = {
     functionName: `Trajectregie-${name}`,
@@ -151,7 +152,20 @@ function firstInvocation(name: string): { event: unknown; context: unknown } {
     awsRequestId: '8f5e3c1a-0000-4000-8000-000000000000',
     getRemainingTimeInMillis: () => 10_000,
   };
-  if (name !== 'api') return { event: {}, context };
+  if (name !== 'api') {
+    // Valid for every step's input schema (core/workflow/contract.ts; each drops what it does not read).
+    const event = {
+      trajectoryId: '01JBENCH000000000000000000',
+      segment: 0,
+      executionName: '01JBENCH000000000000000000-0',
+      executionStartedAt: '2025-01-15T09:00:00.000Z',
+      phase: 'kennismaking',
+      taskType: 'KENNISMAKING',
+      taskToken: 'bench-token',
+      error: 'States.TaskFailed',
+    };
+    return { event, context };
+  }
   const event = {
     version: '2.0',
     routeKey: 'ANY /{proxy+}',

@@ -1,17 +1,23 @@
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { handle } from 'hono/aws-lambda';
-import { awsDeps, awsVerifier, logLambdaContext } from '../adapters/aws-deps';
-import { StepFunctionsEngine } from '../adapters/workflow/step-functions';
+import { loadAwsDeps, logLambdaContext } from '../adapters/aws-deps';
+import { awsVerifier } from '../adapters/aws-verifier';
 import { createApi } from '../api/app';
+
+type ApiHandler = ReturnType<typeof handle>;
 
 /**
  * The HTTP API behind API Gateway (the Cognito authorizer checks tokens first; the app checks again).
- * It starts executions and answers task tokens, so it has the Step Functions engine. Its AWS SDK
- * clients are not traced: the X-Ray SDK would take the bundle over its size budget.
+ * It starts executions and answers task tokens, so it has the Step Functions engine, whose SDK
+ * client is imported on its first call (a read never makes one). Its AWS SDK clients are not
+ * traced: the X-Ray SDK would take the bundle over its size budget.
  */
-let app: ReturnType<typeof handle> | undefined;
-export const handler: ReturnType<typeof handle> = (event, context) => {
-  app ??= handle(createApi(awsDeps({ stepFunctions: { SFNClient, StepFunctionsEngine } }), awsVerifier()));
+let app: Promise<ApiHandler> | undefined;
+export const handler: ApiHandler = async (event, context) => {
+  if (!app) {
+    app = loadAwsDeps({ stepFunctions: () => import('../adapters/workflow/step-functions') }).then((deps) => handle(createApi(deps, awsVerifier())));
+    app.catch(() => (app = undefined)); // a bad configuration fails this request and is read again on the next
+  }
+  const ready = await app;
   logLambdaContext(context);
-  return app(event, context);
+  return ready(event, context);
 };

@@ -9,8 +9,16 @@
  * (bench/cold-import.ts --bundle-sdk): bundled, a DynamoDB-only step weighs ~520 KB, far over
  * the budget, for an import only ~10% faster than with the runtime's SDK. Each bundle imports
  * only the SDK packages its function uses; `npx tsx infra/bundle-report.ts` lists them, at
- * start or on first use. esbuild keeps a dynamic import() of an external package as one (loaded
- * on first use), but also keeps a static import of one even when nothing in the bundle uses it.
+ * start or on first use.
+ *
+ * What esbuild does with imports in this one-file ESM bundle (no code splitting: NodejsFunction
+ * writes one outfile): a dynamic import() of a module of the bundle keeps that module in the
+ * bundle and evaluates it on the first import() (its static imports too); a dynamic import() of
+ * an external package stays one (loaded on first use). But a static import of an external
+ * package, or of a Node built-in such as node:https, is moved to the top of the bundle and
+ * loaded at start, wherever it is written, even in a module only reached through import(), and
+ * even when nothing uses it. So an SDK package loads on first use only if every import of it in
+ * the bundle is an import() (or `import type`).
  */
 export const EXTERNAL_MODULES = ['@aws-sdk/*'];
 
