@@ -35,7 +35,7 @@ import { makeHandler as openTask } from '../functions/open-task';
 import { makeHandler as plan } from '../functions/plan';
 import { makeHandler as recordFailure } from '../functions/record-failure';
 import { makeHandler as tick } from '../functions/tick';
-import { embeddedClientConfig, ensureTable, startEmbeddedDynamo } from './embedded-dynamodb';
+import { ensureTable, startEmbeddedDynamo } from './embedded-dynamodb';
 
 const STEP_HANDLERS: Record<StepName, HandlerFactory> = {
   plan,
@@ -63,7 +63,8 @@ export async function startRuntime(env: Record<string, string | undefined> = pro
   const dataDir = resolve(config.DATA_DIR);
   const logger = createLogger(config.POWERTOOLS_LOG_LEVEL);
   const dynamo = await startEmbeddedDynamo(join(dataDir, 'dynamodb'), config.DYNAMODB_PORT);
-  const doc = documentClient(embeddedClientConfig(dynamo.endpoint));
+  // In memory, no socket: dynalite's request listener answers this process's requests directly.
+  const doc = documentClient(dynamo.clientConfig());
   await ensureTable(doc as never, config.TABLE_NAME);
 
   const virtual =

@@ -48,12 +48,42 @@ export interface EngineStats {
   invocations: number;
 }
 
+/**
+ * The state machine for the definition as the local engine runs it, built and validated once per
+ * process: the library validates a definition with a freshly compiled JSON schema each time a
+ * StateMachine is constructed (a few hundred ms), and a StateMachine keeps no state between runs.
+ */
+let machineCache: { text: string; definition: { States: Record<string, AslState> }; machine: StateMachine } | undefined;
+
+function localMachine(): { definition: { States: Record<string, AslState> }; machine: StateMachine } {
+  const values = Object.fromEntries(Object.keys(STEP_SUBSTITUTIONS).map((k) => [k, `${LOCAL_PREFIX}${STEP_SUBSTITUTIONS[k as keyof typeof STEP_SUBSTITUTIONS]}`]));
+  const text = substitute(readDefinitionText(), values);
+  if (machineCache?.text === text) return machineCache;
+  const definition = JSON.parse(text) as { States: Record<string, AslState> };
+  for (const state of Object.values(definition.States)) {
+    if (state.Resource === CALLBACK) {
+      delete state.TimeoutSecondsPath;
+      state.TimeoutSeconds = LIBRARY_MAX_TIMEOUT_SECONDS;
+    }
+  }
+  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+  machineCache = { text, definition, machine };
+  return machineCache;
+}
+
+/** How the engine serves each Task state: a wait for a token, a continue-as-new, or a step handler. */
+type TaskKind = { state: string; kind: 'callback' } | { state: string; kind: 'start' } | { state: string; kind: 'step'; step: StepName };
+
 export class LocalWorkflowEngine implements WorkflowEngine {
   readonly stats: EngineStats = { executions: 0, stateTransitions: 0, invocations: 0 };
   private readonly machine: StateMachine;
+  private readonly tasks: TaskKind[];
   private readonly waiters = new Map<string, Waiter>();
   /** Executions of this process that are not waiting for a human: the engine is idle when none are. */
   private readonly busy = new Set<string>();
+  /** whenIdle() callers, woken when `busy` empties. */
+  private readonly idleWaiters = new Set<() => void>();
+  private idleCheck: NodeJS.Immediate | undefined;
   private readonly aborts = new Map<string, () => void>();
   private ticker: NodeJS.Timeout | undefined;
 
@@ -65,19 +95,15 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       logger: Logger;
     },
   ) {
-    const values = Object.fromEntries(Object.keys(STEP_SUBSTITUTIONS).map((k) => [k, `${LOCAL_PREFIX}${STEP_SUBSTITUTIONS[k as keyof typeof STEP_SUBSTITUTIONS]}`]));
-    const definition = JSON.parse(substitute(readDefinitionText(), values)) as { States: Record<string, AslState> };
-    for (const state of Object.values(definition.States)) {
-      if (state.Resource === CALLBACK) {
-        delete state.TimeoutSecondsPath;
-        state.TimeoutSeconds = LIBRARY_MAX_TIMEOUT_SECONDS;
-      }
-    }
-    this.definition = definition;
-    this.machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+    const { definition, machine } = localMachine();
+    this.machine = machine;
+    this.tasks = Object.entries(definition.States).flatMap(([state, { Type, Resource }]): TaskKind[] => {
+      if (Type !== 'Task' || !Resource) return [];
+      if (Resource === CALLBACK) return [{ state, kind: 'callback' }];
+      if (Resource === START_EXECUTION) return [{ state, kind: 'start' }];
+      return [{ state, kind: 'step', step: this.stepOf(Resource) }];
+    });
   }
-
-  private readonly definition: { States: Record<string, AslState> };
 
   /** Checks the waits against the clock every second (real time) and whenever it is told the clock moved. */
   startTicking(): void {
@@ -95,16 +121,43 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     for (const [token, waiter] of this.waiters) {
       if (waiter.deadline <= now) {
         this.waiters.delete(token);
-        this.busy.add(waiter.execution);
+        this.markBusy(waiter.execution);
         waiter.reject(namedError('States.Timeout', 'The wait for the task timed out'));
       }
     }
   }
 
-  /** Resolves once every execution of this process waits for a human or has ended. */
+  /** Resolves once every execution of this process waits for a human or has ended (or after maxMs). */
   async whenIdle(maxMs = 30_000): Promise<void> {
-    const until = Date.now() + maxMs;
-    while (this.busy.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    if (this.busy.size === 0) return;
+    await new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.idleWaiters.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, maxMs);
+      this.idleWaiters.add(wake);
+    });
+  }
+
+  private markBusy(execution: string): void {
+    this.busy.add(execution);
+  }
+
+  /**
+   * An execution waits for a human or has ended. When none is busy any more, whenIdle() callers
+   * wake once the current turn of the event loop is over and still none is (a timed-out wait
+   * found by the same check, or a continue-as-new, makes one busy again synchronously).
+   */
+  private markIdle(execution: string): void {
+    this.busy.delete(execution);
+    if (this.busy.size > 0 || this.idleWaiters.size === 0 || this.idleCheck) return;
+    this.idleCheck = setImmediate(() => {
+      this.idleCheck = undefined;
+      if (this.busy.size > 0) return;
+      for (const wake of [...this.idleWaiters]) wake();
+    });
   }
 
   async start(input: { trajectoryId: string; resumeAt: Phase; segment: number }): Promise<{ executionName: string }> {
@@ -140,7 +193,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     const waiter = this.waiters.get(token);
     if (!waiter) return false;
     this.waiters.delete(token);
-    this.busy.add(waiter.execution);
+    this.markBusy(waiter.execution);
     act(waiter);
     return true;
   }
@@ -162,7 +215,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     if (!(await this.opts.executions.create(record))) {
       throw namedError('StepFunctions.ExecutionAlreadyExistsException', `Execution ${name} already exists`);
     }
-    this.busy.add(name);
+    this.markBusy(name);
     const executionArn = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`;
     const run = this.machine.run(input, {
       overrides: { taskResourceLocalHandlers: this.overrides(name, startedAt) as never },
@@ -184,7 +237,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
         return this.finish(record, 'FAILED');
       })
       .finally(() => {
-        this.busy.delete(name);
+        this.markIdle(name);
         this.aborts.delete(name);
       });
   }
@@ -219,35 +272,36 @@ export class LocalWorkflowEngine implements WorkflowEngine {
 
   private overrides(execution: string, startedAt: string): Record<string, (input: unknown) => Promise<unknown>> {
     const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
-    for (const [stateName, state] of Object.entries(this.definition.States)) {
-      if (state.Type !== 'Task' || !state.Resource) continue;
-      if (state.Resource === CALLBACK) {
-        overrides[stateName] = (input) => {
+    for (const task of this.tasks) {
+      if (task.kind === 'callback') {
+        overrides[task.state] = (input) => {
           const { FunctionName, Payload } = input as { FunctionName: string; Payload: Record<string, unknown> };
           return this.waitForToken(execution, { FunctionName, Payload: this.withStartTime(Payload, startedAt) });
         };
-      } else if (state.Resource === START_EXECUTION) {
-        overrides[stateName] = async (input) => {
+      } else if (task.kind === 'start') {
+        overrides[task.state] = async (input) => {
           const { Name, Input } = input as { Name: string; Input: { trajectoryId: string; resumeAt: Phase; segment: number } };
           await this.startExecution(Name, Input);
           return { ExecutionArn: Name, StartDate: this.nowIso() };
         };
       } else {
-        const handler = this.handler(state.Resource);
-        overrides[stateName] = (input) => handler(this.withStartTime(input as Record<string, unknown>, startedAt));
+        const { step } = task;
+        overrides[task.state] = (input) => this.invoke(step, this.withStartTime(input as Record<string, unknown>, startedAt));
       }
     }
     return overrides;
   }
 
-  private handler(resource: string): Handler {
+  /** The step a resource names (`local:<step>`), checked against the handlers when the engine is built. */
+  private stepOf(resource: string): StepName {
     const step = resource.startsWith(LOCAL_PREFIX) ? (resource.slice(LOCAL_PREFIX.length) as StepName) : undefined;
-    const handler = step ? this.opts.handlers[step] : undefined;
-    if (!handler) throw new Error(`No local handler for ${resource}`);
-    return (payload) => {
-      this.stats.invocations++;
-      return handler(payload);
-    };
+    if (!step || !this.opts.handlers[step]) throw new Error(`No local handler for ${resource}`);
+    return step;
+  }
+
+  private invoke(step: StepName, payload: unknown): Promise<unknown> {
+    this.stats.invocations++;
+    return this.opts.handlers[step](payload);
   }
 
   private async waitForToken(execution: string, input: { FunctionName: string; Payload: Record<string, unknown> }) {
@@ -262,12 +316,12 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       });
     });
     try {
-      await this.handler(input.FunctionName)({ ...input.Payload, taskToken: token });
+      await this.invoke(this.stepOf(input.FunctionName), { ...input.Payload, taskToken: token });
     } catch (error) {
       this.waiters.delete(token);
       throw error;
     }
-    if (this.waiters.has(token)) this.busy.delete(execution); // now waiting for a human
+    if (this.waiters.has(token)) this.markIdle(execution); // now waiting for a human
     this.checkDeadlines();
     return waited;
   }

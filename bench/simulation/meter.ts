@@ -4,6 +4,7 @@
  * time the embedded database was busy (the union of the intervals in which a request was in
  * flight: the database's own cost of the run, against which the wall time is compared).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tableDefinition } from '../../adapters/dynamodb/table';
 import { itemSize, readUnits, writeCost } from './capacity';
@@ -42,19 +43,12 @@ export class DynamoMeter {
   private readonly items = new Map<string, Item>();
   private inFlight = 0;
   private busySince = 0;
-  private paused = false;
+  /** Marks the simulation's own reads, by their async context: the backend's calls beside them are still metered. */
+  private readonly quiet = new AsyncLocalStorage<true>();
 
-  /**
-   * Runs `read` unmetered: the simulation's own reads (what its people look at), which are not
-   * the backend's. Only while the backend is idle, so nothing of the backend's goes unmetered.
-   */
-  async quietly<T>(read: () => Promise<T>): Promise<T> {
-    this.paused = true;
-    try {
-      return await read();
-    } finally {
-      this.paused = false;
-    }
+  /** Runs `read` unmetered: the simulation's own reads (what its people look at), which are not the backend's. */
+  quietly<T>(read: () => Promise<T>): Promise<T> {
+    return this.quiet.run(true, read);
   }
 
   attach(doc: DynamoDBDocumentClient): void {
@@ -62,11 +56,11 @@ export class DynamoMeter {
       (next, context) => async (args) => {
         const command = context.commandName ?? 'unknown';
         const input = args.input as Item;
-        const metered = !this.paused;
+        const metered = !this.quiet.getStore();
         if (metered) this.begin();
         try {
           const output = await next(args);
-          this.count(command, input, output.output as Item);
+          if (metered) this.count(command, input, output.output as Item);
           return output;
         } finally {
           if (metered) this.end();
@@ -85,7 +79,7 @@ export class DynamoMeter {
   }
 
   private count(command: string, input: Item, output: Item): void {
-    if (isLocalOnly(input) || this.paused) return;
+    if (isLocalOnly(input)) return;
     const f = this.figures;
     f.byCommand[command] = (f.byCommand[command] ?? 0) + 1;
     if (READS.has(command)) {
