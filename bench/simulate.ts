@@ -35,18 +35,25 @@ export async function simulate(options: SimulationOptions): Promise<{ figures: F
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 250);
   const started = performance.now();
+  let wallMs = 0;
+  let rss = 0;
+  let heapUsed = 0;
   try {
     const result = await runCohort(runtime, {
       ...options,
       quietly: (read) => meter.quietly(read),
       ...(options.progress ? { onProgress: progressBar(started) } : {}),
+      whenClosed: () => {
+        wallMs = performance.now() - started;
+        // What the runtime holds once the cohort has closed, before the simulation reads every
+        // trajectory back to check it: garbage collected first, where node allows it (`npm run
+        // simulate` runs node with --expose-gc).
+        (globalThis as { gc?: () => void }).gc?.();
+        ({ rss, heapUsed } = process.memoryUsage());
+        clearInterval(sampler);
+      },
     });
-    const wallMs = performance.now() - started;
     if (options.progress) process.stderr.write('\n');
-    // What the runtime holds once the cohort has closed: garbage collected first, where node allows it
-    // (`npm run simulate` runs node with --expose-gc).
-    (globalThis as { gc?: () => void }).gc?.();
-    const rss = process.memoryUsage().rss;
     const notifications = (await runtime.deps.store.listNotifications()).length;
     const memory = options.priceDeployment ? lambdaMemoryMb() : {};
     const stepMemory = memory.plan ?? 256;
@@ -58,7 +65,7 @@ export async function simulate(options: SimulationOptions): Promise<{ figures: F
         engine: runtime.engine.stats,
         notifications,
         wallMs,
-        rss: { end: rss / 2 ** 20, peak: Math.max(peak, rss) / 2 ** 20 },
+        rss: { end: rss / 2 ** 20, peak: Math.max(peak, rss) / 2 ** 20, heapUsed: heapUsed / 2 ** 20 },
         lambdaMemoryMb: stepMemory,
         ...(options.priceDeployment ? { idleMonthlyUsd: idleCost().totalUsd } : {}),
       }),

@@ -29,6 +29,8 @@ export interface CohortOptions {
   onProgress?: (p: { closed: number; total: number; day: string }) => void;
   /** Runs the simulation's own reads (its people looking at their worklist) outside the meter. */
   quietly?: <T>(read: () => Promise<T>) => Promise<T>;
+  /** Called once every trajectory has ended, before the simulation reads them back to check them. */
+  whenClosed?: () => void;
 }
 
 /** A seeded generator (mulberry32): the same seed, the same cohort. */
@@ -260,6 +262,7 @@ export async function runCohort(runtime: Runtime, options: CohortOptions): Promi
     return scores(c);
   }
 
+  options.whenClosed?.();
   const trajectories = await Promise.all(clients.map(async (c) => (await deps.store.getTrajectory(c.trajectoryId))!));
   for (const t of trajectories) if (t.status !== 'closed' || t.workflow.status !== 'done') stuck.add(t.trajectoryId);
   return { trajectories, startedOn: START, endedOn: day(), completions, stuck: [...stuck] };

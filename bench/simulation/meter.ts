@@ -39,8 +39,8 @@ const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemComman
 
 export class DynamoMeter {
   readonly figures: DynamoFigures = { reads: 0, writes: 0, queries: 0, readUnits: 0, writeUnits: 0, indexWriteUnits: 0, largestItemBytes: 0, busyMs: 0, byCommand: {} };
-  /** The items as last written, to price the next write of each (old and new sizes, index moves). */
-  private readonly items = new Map<string, Item>();
+  /** The items as last written (as JSON, a fraction of the objects' memory), to price the next write of each (old and new sizes, index moves). */
+  private readonly items = new Map<string, string>();
   private inFlight = 0;
   private busySince = 0;
   /** Marks the simulation's own reads, by their async context: the backend's calls beside them are still metered. */
@@ -94,13 +94,14 @@ export class DynamoMeter {
     } else if (WRITES.has(command)) {
       f.writes++;
       const key = this.keyOf((input.Item ?? input.Key) as Item);
-      const before = this.items.get(key);
+      const stored = this.items.get(key);
+      const before = stored === undefined ? undefined : (JSON.parse(stored) as Item);
       const after = command === 'PutItemCommand' ? (input.Item as Item) : command === 'DeleteItemCommand' ? undefined : before && applyUpdate(before, input);
       const cost = writeCost(tableDefinition, before, after);
       f.writeUnits += cost.base + cost.index;
       f.indexWriteUnits += cost.index;
       if (after) {
-        this.items.set(key, after);
+        this.items.set(key, JSON.stringify(after));
         f.largestItemBytes = Math.max(f.largestItemBytes, itemSize(after));
       } else this.items.delete(key);
     }

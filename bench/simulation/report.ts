@@ -20,7 +20,8 @@ export interface Figures {
   wallSeconds: number;
   trajectoriesPerSecond: number;
   tasksPerSecond: number;
-  rssMiB: { end: number; peak: number };
+  /** RSS at the end (all closed, garbage collected) and at the peak; heapUsed: the JavaScript heap in use at the end. */
+  rssMiB: { end: number; peak: number; heapUsed: number };
   databaseBusySeconds: number;
   wallToDatabaseRatio: number;
   stuck: number;
@@ -57,7 +58,7 @@ export function figures(args: {
   engine: EngineStats;
   notifications: number;
   wallMs: number;
-  rss: { end: number; peak: number };
+  rss: { end: number; peak: number; heapUsed: number };
   lambdaMemoryMb: number;
   idleMonthlyUsd?: number;
 }): Figures {
@@ -189,7 +190,7 @@ export function formatFigures(f: Figures): string {
     `outcomes          ${f.outcomes.successful} of ${f.outcomes.completed} successful (${n((100 * f.outcomes.successful) / Math.max(1, f.outcomes.completed), 0)}%), ${f.outcomes.handedOver} handed over, ${f.outcomes.withdrawn} withdrawn`,
     `wall time         ${n(f.wallSeconds)} s  (${n(f.trajectoriesPerSecond, 2)} trajectories/s, ${n(f.tasksPerSecond)} tasks/s)`,
     `database busy     ${n(f.databaseBusySeconds)} s  (wall / database = ${n(f.wallToDatabaseRatio, 2)})`,
-    `memory (RSS)      ${n(f.rssMiB.end, 0)} MiB at the end, ${n(f.rssMiB.peak, 0)} MiB at the peak`,
+    `memory (RSS)      ${n(f.rssMiB.end, 0)} MiB at the end (JavaScript heap in use ${n(f.rssMiB.heapUsed, 0)} MiB), ${n(f.rssMiB.peak, 0)} MiB at the peak`,
     `per trajectory    ${n(p.reads)} reads + ${n(p.queries)} queries, ${n(p.writes)} writes; ${n(p.readUnits)} RRU, ${n(p.writeUnits, 0)} WRU (${n(p.indexWriteUnits, 0)} into indexes)`,
     `                  ${n(p.stateTransitions)} state transitions, ${n(p.lambdaInvocations)} Lambda invocations, ${n(p.executions, 2)} executions, ${n(p.notifications, 2)} notifications`,
     `reads per task    ${n(f.readsPerTask, 2)}; largest item ${n(f.largestItemBytes / 1024)} KiB`,
