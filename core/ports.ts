@@ -23,6 +23,8 @@ export interface Claim {
 /** An execution waiting on a task already open (core/trajectory/aggregate.ts planOpenWait). */
 export interface WaitRegistration {
   taskId: string;
+  /** The escalation date the wait's timeout was planned to: a task moved since is decided on a read. */
+  escalateOn: string;
   token: string;
   executionName: string;
   segment: number;

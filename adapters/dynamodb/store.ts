@@ -155,7 +155,7 @@ export class DynamoStore implements Store {
           Key: { pk: `TRAJ#${trajectoryId}`, sk: 'TRAJ' },
           UpdateExpression:
             'SET #open.#token = :token, #open.#execution = :execution, #workflow = :workflow, #summary.#workflow = :summaryWorkflow ADD #version :one',
-          ConditionExpression: '#open.#taskId = :taskId AND #status = :active AND #workflow.#segment <= :segment',
+          ConditionExpression: '#open.#taskId = :taskId AND #open.#escalateOn = :escalateOn AND #status = :active AND #workflow.#segment <= :segment',
           ExpressionAttributeNames: {
             '#open': 'openTask',
             '#token': 'token',
@@ -164,6 +164,7 @@ export class DynamoStore implements Store {
             '#summary': SUMMARY_ATTRIBUTE,
             '#version': 'version',
             '#taskId': 'taskId',
+            '#escalateOn': 'escalateOn',
             '#status': 'status',
             '#segment': 'segment',
           },
@@ -174,6 +175,7 @@ export class DynamoStore implements Store {
             ':summaryWorkflow': { status: workflow.status, segment: workflow.segment },
             ':one': 1,
             ':taskId': wait.taskId,
+            ':escalateOn': wait.escalateOn,
             ':active': 'active',
             ':segment': wait.segment,
           },

@@ -160,6 +160,7 @@ function planWait(t: Trajectory, now: Date, execution: { startedAt: Date; segmen
     taskType: open.type,
     timeoutSeconds: waitTimeoutSeconds({ now, executionStartedAt: execution.startedAt, escalateOn: open.escalateOn, escalated: Boolean(open.escalatedAt) }),
     openTaskId: open.taskId,
+    openTaskEscalateOn: open.escalateOn,
     resumeAt: t.phase,
     segment: execution.segment + 1,
     executionName: executionNameOf(t.trajectoryId, execution.segment + 1),
@@ -190,6 +191,7 @@ export function continuePlan(t: Trajectory, now: Date, segment: number): Plan {
     taskType: open?.type ?? null,
     timeoutSeconds: open ? waitTimeoutSeconds({ now, executionStartedAt: now, escalateOn: open.escalateOn, escalated: Boolean(open.escalatedAt) }) : 0,
     openTaskId: open?.taskId ?? null,
+    openTaskEscalateOn: open?.escalateOn ?? null,
     resumeAt: t.phase,
     segment: segment + 1,
     executionName: executionNameOf(t.trajectoryId, segment + 1),
@@ -199,13 +201,15 @@ export function continuePlan(t: Trajectory, now: Date, segment: number): Plan {
 /**
  * The waiting execution registers its token on the task already open, without the store reading
  * the trajectory (Store.registerWait does this as one conditional update): only while that task
- * is open on the active trajectory and no later execution has registered. Undefined otherwise.
+ * is open on the active trajectory with the escalation date the wait was timed to, and no later
+ * execution has registered. Undefined otherwise.
  */
 export function registerWait(t: Trajectory, wait: WaitRegistration): Trajectory | undefined {
-  if (t.openTask?.taskId !== wait.taskId || t.status !== 'active' || t.workflow.segment > wait.segment) return undefined;
+  const open = t.openTask;
+  if (!open || open.taskId !== wait.taskId || open.escalateOn !== wait.escalateOn || t.status !== 'active' || t.workflow.segment > wait.segment) return undefined;
   return {
     ...t,
-    openTask: { ...t.openTask, token: wait.token, executionName: wait.executionName },
+    openTask: { ...open, token: wait.token, executionName: wait.executionName },
     workflow: { status: 'running', executionName: wait.executionName, segment: wait.segment, startedAt: wait.executionStartedAt },
   };
 }

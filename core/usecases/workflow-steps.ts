@@ -52,6 +52,7 @@ export async function plan(deps: Deps, ctx: PlanInput): Promise<Plan> {
     taskType: planned.type,
     timeoutSeconds: waitTimeoutSeconds({ now, executionStartedAt: startedAt, escalateOn: deadline.escalateOn, escalated: Boolean(open?.escalatedAt) }),
     openTaskId: open?.taskId ?? null,
+    openTaskEscalateOn: open?.escalateOn ?? null,
     ...successor(ctx, ctx.phase),
   };
 }
@@ -63,9 +64,10 @@ export async function plan(deps: Deps, ctx: PlanInput): Promise<Plan> {
  * write, without a read; when that task is no longer open, the trajectory is read and decides.
  */
 export async function openTask(deps: Deps, ctx: OpenTaskInput): Promise<{ taskId: string; resolvedWith?: unknown }> {
-  const { trajectoryId, openTaskId, taskToken: token, executionName, segment, executionStartedAt } = ctx;
-  if (openTaskId && (await deps.store.registerWait(trajectoryId, { taskId: openTaskId, token, executionName, segment, executionStartedAt }))) {
-    return { taskId: openTaskId };
+  const { trajectoryId, openTaskId, openTaskEscalateOn: escalateOn, taskToken: token, executionName, segment, executionStartedAt } = ctx;
+  const wait = openTaskId && escalateOn ? { taskId: openTaskId, escalateOn, token, executionName, segment, executionStartedAt } : undefined;
+  if (wait && (await deps.store.registerWait(trajectoryId, wait))) {
+    return { taskId: wait.taskId };
   }
   const first = await load(deps, ctx.trajectoryId);
   const deliveredOn = ctx.taskType === 'ACKNOWLEDGE' ? await handoverDeliveredOn(deps, first) : undefined;

@@ -26,8 +26,17 @@ export const StepInput = z.object({
 export type StepInput = z.infer<typeof StepInput>;
 
 export const PlanInput = StepInput.extend({ phase: Phase });
-/** openTaskId: the task the plan found open (a completion opens the next task), whose token is registered without a read. */
-export const OpenTaskInput = StepInput.extend({ taskType: TaskType, taskToken: z.string().min(1), openTaskId: z.string().min(1).nullable().optional() });
+/**
+ * openTaskId: the task the plan found open (a completion opens the next task), whose token is
+ * registered without a read while its escalation date is still the one the plan timed the wait to
+ * (openTaskEscalateOn).
+ */
+export const OpenTaskInput = StepInput.extend({
+  taskType: TaskType,
+  taskToken: z.string().min(1),
+  openTaskId: z.string().min(1).nullable().optional(),
+  openTaskEscalateOn: z.string().min(1).nullable().optional(),
+});
 export const RecordFailureInput = StepInput.extend({ error: z.string() });
 export type PlanInput = z.infer<typeof PlanInput>;
 export type OpenTaskInput = z.infer<typeof OpenTaskInput>;
@@ -44,6 +53,8 @@ export interface Plan {
   executionName: string;
   /** The task already open for this wait, if any: its token is registered without reading the trajectory. */
   openTaskId: string | null;
+  /** Its escalation date, as the wait's timeout was planned to it. */
+  openTaskEscalateOn: string | null;
 }
 
 /**

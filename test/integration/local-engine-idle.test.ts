@@ -24,10 +24,10 @@ function engine(opts: { timeouts?: number[]; planDelayMs?: number; hangPlan?: bo
       if (opts.hangPlan) await new Promise(() => {});
       if (opts.planDelayMs) await new Promise((r) => setTimeout(r, opts.planDelayMs));
       const next = p.segment + 1;
-      return { next: 'task', taskType: 'KENNISMAKING', timeoutSeconds: timeouts.shift() ?? 3600, resumeAt: 'kennismaking', segment: next, executionName: `T1-${next}`, openTaskId: null };
+      return { next: 'task', taskType: 'KENNISMAKING', timeoutSeconds: timeouts.shift() ?? 3600, resumeAt: 'kennismaking', segment: next, executionName: `T1-${next}`, openTaskId: null, openTaskEscalateOn: null };
     },
     'open-task': async () => ({ taskId: 'T1-1' }),
-    escalate: async (p) => ({ next: 'continue', taskType: null, timeoutSeconds: 0, resumeAt: 'kennismaking', segment: p.segment + 1, executionName: `T1-${p.segment + 1}`, openTaskId: null }),
+    escalate: async (p) => ({ next: 'continue', taskType: null, timeoutSeconds: 0, resumeAt: 'kennismaking', segment: p.segment + 1, executionName: `T1-${p.segment + 1}`, openTaskId: null, openTaskEscalateOn: null }),
     'build-dossier': async () => ({ handoverId: 'T1' }),
     'deliver-handover': async () => ({ handoverId: 'T1' }),
     'close-trajectory': async () => ({ closed: true }),

@@ -134,9 +134,10 @@ describe('trajectories', () => {
     const { token: _none, ...opened } = trajectory('TW', 'wim', {}).openTask!;
     const t: Trajectory = { ...trajectory('TW', 'wim'), openTask: opened };
     await store.saveTrajectory(t, null);
-    const wait = { taskId: 'TW-1', token: 'tok-1', executionName: 'TW-1', segment: 1, executionStartedAt: '2025-09-01T09:00:00.000Z' };
+    const wait = { taskId: 'TW-1', escalateOn: '2025-09-29', token: 'tok-1', executionName: 'TW-1', segment: 1, executionStartedAt: '2025-09-01T09:00:00.000Z' };
     const cases = [
       { wait: { ...wait, taskId: 'TW-9' }, why: 'another task' },
+      { wait: { ...wait, escalateOn: '2025-10-13' }, why: 'a task moved since the wait was planned' },
       { wait: { ...wait, segment: -1 }, why: 'an older execution' },
       { wait, why: 'the open task, by a later execution' },
       { wait: { ...wait, token: 'tok-2' }, why: 'the same execution again (a retried step)' },

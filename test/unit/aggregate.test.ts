@@ -137,6 +137,7 @@ describe('completing a task', () => {
           next: 'contact',
           taskType: 'CONTACT',
           openTaskId: next.taskId,
+          openTaskEscalateOn: '2025-10-29',
           timeoutSeconds: expect.any(Number),
           resumeAt: 'begeleiding',
           segment: 1,
@@ -381,15 +382,18 @@ describe('re-entry', () => {
     const done = complete({ ...t, openTask: { ...first, token: undefined } }, { heldOn: '2025-09-15', location: 'home' }, '2025-09-15').next;
     expect(done.openTask!.taskId).not.toBe(first.taskId);
     const cmd = { taskType: 'CONTACT' as const, token: 'late', executionName: 'TRJ1-0', segment: 0, executionStartedAt: '2025-08-15T07:00:00.000Z', openTaskId: first.taskId, now: at('2025-09-15') };
-    expect(aggregate.registerWait(done, { ...cmd, taskId: first.taskId })).toBeUndefined();
+    expect(aggregate.registerWait(done, { ...cmd, taskId: first.taskId, escalateOn: first.escalateOn })).toBeUndefined();
     const late = aggregate.openTask(done, cmd);
     expect(late.next).toBe(done);
     expect(late.effects).toMatchObject([{ type: 'resolveWait', token: 'late', result: { taskId: first.taskId, next: 'contact', openTaskId: done.openTask!.taskId } }]);
     // The next wait takes the token of the task already open, without a second task.
-    const next = aggregate.registerWait(done, { ...cmd, token: 'next', taskId: done.openTask!.taskId })!;
+    const planned = { taskId: done.openTask!.taskId, escalateOn: done.openTask!.escalateOn };
+    const next = aggregate.registerWait(done, { ...cmd, ...planned, token: 'next' })!;
     expect(next.openTask).toMatchObject({ taskId: done.openTask!.taskId, token: 'next' });
     expect(next.nextTaskSeq).toBe(done.nextTaskSeq);
     // An older execution never takes over from a later one.
-    expect(aggregate.registerWait(next, { ...cmd, segment: -1, taskId: done.openTask!.taskId })).toBeUndefined();
+    expect(aggregate.registerWait(next, { ...cmd, ...planned, segment: -1 })).toBeUndefined();
+    // Nor on a task whose due date moved since the wait was planned (its timeout would be wrong): that one is decided on a read.
+    expect(aggregate.registerWait(done, { ...cmd, ...planned, escalateOn: '2025-12-31' })).toBeUndefined();
   });
 });

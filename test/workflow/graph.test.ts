@@ -12,7 +12,7 @@ import type { StepName } from '../../adapters/workflow/definition';
 import { MemoryExecutionLog } from '../../adapters/workflow/execution-log';
 import { LocalWorkflowEngine } from '../../adapters/workflow/local-engine';
 
-type Payload = Record<string, unknown> & { segment: number; phase?: Phase; taskType?: TaskType; taskToken?: string; openTaskId?: string | null; error?: string };
+type Payload = Record<string, unknown> & { segment: number; phase?: Phase; taskType?: TaskType; taskToken?: string; openTaskId?: string | null; openTaskEscalateOn?: string | null; error?: string };
 type Stub = (payload: Payload) => Promise<unknown>;
 
 let engine: LocalWorkflowEngine | undefined;
@@ -21,22 +21,22 @@ afterEach(() => engine?.stop());
 /** Runs one trajectory on the real definition with stubbed steps; `overrides` change a step's answer. */
 function run(overrides: Partial<Record<StepName, Stub>> = {}, resumeAt: Phase = 'kennismaking') {
   const calls: string[] = [];
-  const waits: Array<{ taskType: TaskType; token: string; openTaskId?: string | null }> = [];
+  const waits: Array<{ taskType: TaskType; token: string; openTaskId?: string | null; openTaskEscalateOn?: string | null }> = [];
   let now = Date.parse('2025-01-01T00:00:00.000Z');
   const plan = async (p: Payload): Promise<Plan> => {
     const phase = p.phase!;
     const task = phase === 'closed' ? null : PHASES[phase].task;
-    return { next: phase === 'begeleiding' ? 'contact' : 'task', taskType: task, timeoutSeconds: 3600, resumeAt: phase, segment: p.segment + 1, executionName: `T1-${p.segment + 1}`, openTaskId: null };
+    return { next: phase === 'begeleiding' ? 'contact' : 'task', taskType: task, timeoutSeconds: 3600, resumeAt: phase, segment: p.segment + 1, executionName: `T1-${p.segment + 1}`, openTaskId: null, openTaskEscalateOn: null };
   };
   const defaults: Record<StepName, Stub> = {
     plan,
     'open-task': async (p) => {
-      waits.push({ taskType: p.taskType!, token: p.taskToken!, openTaskId: p.openTaskId });
+      waits.push({ taskType: p.taskType!, token: p.taskToken!, openTaskId: p.openTaskId, openTaskEscalateOn: p.openTaskEscalateOn });
       return { taskId: `T1-${waits.length}` };
     },
-    escalate: async (p) => ({ next: 'continue', taskType: null, timeoutSeconds: 0, resumeAt: 'kennismaking', segment: p.segment + 1, executionName: `T1-${p.segment + 1}`, openTaskId: null }),
+    escalate: async (p) => ({ next: 'continue', taskType: null, timeoutSeconds: 0, resumeAt: 'kennismaking', segment: p.segment + 1, executionName: `T1-${p.segment + 1}`, openTaskId: null, openTaskEscalateOn: null }),
     'build-dossier': async () => ({ handoverId: 'T1' }),
-    'deliver-handover': async (p) => ({ handoverId: 'T1', next: 'task', taskType: 'ACKNOWLEDGE', timeoutSeconds: 3600, openTaskId: 'T1-9', resumeAt: 'overdracht', segment: p.segment + 1, executionName: `T1-${p.segment + 1}` }),
+    'deliver-handover': async (p) => ({ handoverId: 'T1', next: 'task', taskType: 'ACKNOWLEDGE', timeoutSeconds: 3600, openTaskId: 'T1-9', openTaskEscalateOn: '2025-02-01', resumeAt: 'overdracht', segment: p.segment + 1, executionName: `T1-${p.segment + 1}` }),
     'close-trajectory': async () => ({ closed: true }),
     'record-failure': async () => ({ recorded: true }),
   };
@@ -106,24 +106,24 @@ describe('the trajectory graph, step by step', () => {
   it('a completion that planned the next wait goes straight to it, without a plan step', async () => {
     const t = run({}, 'begeleiding');
     await t.start();
-    const planned = { timeoutSeconds: 3600, resumeAt: 'begeleiding', segment: 1, executionName: 'T1-1' } as const;
+    const planned = { timeoutSeconds: 3600, resumeAt: 'begeleiding', segment: 1, executionName: 'T1-1', openTaskEscalateOn: '2025-02-01' } as const;
     await t.succeed(t.waitFor('CONTACT'), { taskId: 'T1-1', type: 'CONTACT', next: 'contact', taskType: 'CONTACT', openTaskId: 'T1-2', ...planned });
     expect(t.calls).toEqual(['plan:begeleiding', 'open-task:CONTACT', 'open-task:CONTACT']);
-    expect(t.waits.at(-1)?.openTaskId).toBe('T1-2');
+    expect(t.waits.at(-1)).toMatchObject({ openTaskId: 'T1-2', openTaskEscalateOn: '2025-02-01' });
     // The segment is over: the successor execution waits on the task already open, as planned, without a plan step.
     await t.succeed(t.waitFor('CONTACT'), { taskId: 'T1-2', type: 'CONTACT', next: 'continue', taskType: 'CONTACT', openTaskId: 'T1-3', ...planned });
     expect(t.calls.slice(-2)).toEqual(['open-task:CONTACT', 'open-task:CONTACT']);
     expect(t.waits.at(-1)).toMatchObject({ openTaskId: 'T1-3' });
     expect(await t.statuses()).toEqual(['T1-0:SUCCEEDED', 'T1-1:RUNNING']);
     // Without an open task to wait on, the successor plans its phase.
-    await t.succeed(t.waitFor('CONTACT'), { taskId: 'T1-3', type: 'CONTACT', next: 'continue', taskType: null, openTaskId: null, ...planned, segment: 2, executionName: 'T1-2' });
+    await t.succeed(t.waitFor('CONTACT'), { taskId: 'T1-3', type: 'CONTACT', next: 'continue', taskType: null, ...planned, openTaskId: null, openTaskEscalateOn: null, segment: 2, executionName: 'T1-2' });
     expect(t.calls.slice(-2)).toEqual(['plan:begeleiding', 'open-task:CONTACT']);
   });
 
   it('the kennismaking goes straight to the POP its completion planned, and a contact to the afronding it opened', async () => {
     const t = run();
     await t.start();
-    const planned = { timeoutSeconds: 3600, segment: 1, executionName: 'T1-1' } as const;
+    const planned = { timeoutSeconds: 3600, segment: 1, executionName: 'T1-1', openTaskEscalateOn: '2025-02-01' } as const;
     await t.succeed(t.waitFor('KENNISMAKING'), { taskId: 'T1-1', type: 'KENNISMAKING', next: 'task', taskType: 'POP', openTaskId: 'T1-2', resumeAt: 'pop', ...planned });
     expect(t.calls).toEqual(['plan:kennismaking', 'open-task:KENNISMAKING', 'open-task:POP']);
     await t.succeed(t.waitFor('POP'), { taskId: 'T1-2', type: 'POP', next: 'afronding', taskType: 'AFRONDING', openTaskId: 'T1-3', resumeAt: 'afronding', ...planned });
