@@ -6,7 +6,7 @@
  * command. Use cases run it through `changeTrajectory` (core/usecases/change.ts): load → apply →
  * conditional save on the version → effects.
  */
-import { ConflictError, ValidationError, WithdrawnError, WorkflowOutOfSyncError, AfrondingRequestedError } from '../errors';
+import { AfrondingRequestedError, ConflictError, ReplanRequestedError, ValidationError, WithdrawnError, WorkflowOutOfSyncError } from '../errors';
 import { audit } from '../rules/audit';
 import { today } from '../rules/dates';
 import { taskIdFor } from '../rules/task-id';
@@ -220,8 +220,9 @@ export interface OpenTaskCommand {
   executionName: string;
   segment: number;
   executionStartedAt: string;
-  /** The task the wait was planned for, if the plan found one open. */
+  /** The task the wait was planned for, if the plan found one open, and the escalation date its timeout was planned to. */
   openTaskId?: string | null;
+  openTaskEscalateOn?: string | null;
   now: Date;
   /** For the ACKNOWLEDGE task: the day the handover was delivered. */
   handoverDeliveredOn?: string;
@@ -250,6 +251,11 @@ export function openTask(t: Trajectory, cmd: OpenTaskCommand): Transition<{ task
   }
   if (open) {
     if (open.type === cmd.taskType) {
+      // The contact moved after its wait was timed (an interval changed before the token was
+      // registered, so no redirect reached it): the wait plans again, with the right timeout.
+      if (open.type === 'CONTACT' && open.taskId === cmd.openTaskId && cmd.openTaskEscalateOn && open.escalateOn !== cmd.openTaskEscalateOn) {
+        throw new ReplanRequestedError('The contact moved since its wait was planned');
+      }
       return { next: { ...registered, openTask: { ...open, token: cmd.token, executionName: cmd.executionName } }, effects: [], answer: { taskId: open.taskId } };
     }
     if (open.type === 'AFRONDING' && (cmd.taskType === 'POP' || cmd.taskType === 'CONTACT')) {

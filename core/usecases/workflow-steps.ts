@@ -82,6 +82,7 @@ export async function openTask(deps: Deps, ctx: OpenTaskInput): Promise<{ taskId
         segment: ctx.segment,
         executionStartedAt: ctx.executionStartedAt,
         openTaskId: ctx.openTaskId ?? null,
+        openTaskEscalateOn: ctx.openTaskEscalateOn ?? null,
         now: deps.clock.now(),
         ...(deliveredOn ? { handoverDeliveredOn: deliveredOn } : {}),
       }),

@@ -3,7 +3,7 @@
  * transition and the effects it asks for. No store, no engine, no clock but the one passed in.
  */
 import { describe, expect, it } from 'vitest';
-import { AfrondingRequestedError, ConflictError, ValidationError, WithdrawnError } from '../../core/errors';
+import { AfrondingRequestedError, ConflictError, ReplanRequestedError, ValidationError, WithdrawnError } from '../../core/errors';
 import * as aggregate from '../../core/trajectory/aggregate';
 import { parseCompletion } from '../../core/trajectory/completion';
 import { escalationMoment, isOverdue, isPastEscalation } from '../../core/trajectory/deadlines';
@@ -393,7 +393,10 @@ describe('re-entry', () => {
     expect(next.nextTaskSeq).toBe(done.nextTaskSeq);
     // An older execution never takes over from a later one.
     expect(aggregate.registerWait(next, { ...cmd, ...planned, segment: -1 })).toBeUndefined();
-    // Nor on a task whose due date moved since the wait was planned (its timeout would be wrong): that one is decided on a read.
+    // Nor on a task whose due date moved since the wait was planned (its timeout would be wrong):
+    // on the read, the contact's wait plans again.
     expect(aggregate.registerWait(done, { ...cmd, ...planned, escalateOn: '2025-12-31' })).toBeUndefined();
+    expect(() => aggregate.openTask(done, { ...cmd, openTaskId: planned.taskId, openTaskEscalateOn: '2025-12-31' })).toThrow(ReplanRequestedError);
+    expect(aggregate.openTask(done, { ...cmd, openTaskId: planned.taskId, openTaskEscalateOn: planned.escalateOn }).answer).toEqual({ taskId: planned.taskId });
   });
 });

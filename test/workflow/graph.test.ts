@@ -4,7 +4,7 @@
  * a signal to a wait, an error from a step, a timeout — is walked on its own, without a store.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { AfrondingRequestedError, WithdrawnError, WorkflowOutOfSyncError } from '../../core/errors';
+import { AfrondingRequestedError, ReplanRequestedError, WithdrawnError, WorkflowOutOfSyncError } from '../../core/errors';
 import type { Phase, TaskType } from '../../core/schemas';
 import { PHASES } from '../../core/trajectory/phases';
 import type { Plan, WaitResult } from '../../core/workflow/contract';
@@ -168,6 +168,13 @@ describe('the trajectory graph, step by step', () => {
     const t = run({ 'open-task': async (p) => (p.taskType === 'POP' ? Promise.reject(new AfrondingRequestedError('asked')) : { taskId: 'x' }) }, 'pop');
     await t.start();
     expect(t.calls).toEqual(['plan:pop', 'open-task:POP', 'plan:afronding', 'open-task:AFRONDING']);
+  });
+
+  it('the open-task step finding the contact moved since its wait was planned makes the wait plan again', async () => {
+    let moved = true;
+    const t = run({ 'open-task': async () => (moved ? ((moved = false), Promise.reject(new ReplanRequestedError('moved'))) : { taskId: 'x' }) }, 'begeleiding');
+    await t.start();
+    expect(t.calls).toEqual(['plan:begeleiding', 'open-task:CONTACT', 'plan:begeleiding', 'open-task:CONTACT']);
   });
 
   it('a moved due date makes the contact wait plan again', async () => {
