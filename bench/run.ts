@@ -1,14 +1,19 @@
 /**
  * `npm run bench`: figures, not verdicts. Starts the local runtime on fresh data and measures the
- * API under a sequential load of N trajectories, the due-index read the scheduler makes, memory,
- * and each Lambda bundle's size.
+ * API under a sequential load of N trajectories, the due-index read the scheduler makes (also with
+ * 10,000 more trajectories stored), memory, and each Lambda bundle's size.
  */
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { startTrajectory as startAggregate } from '../core/trajectory/aggregate';
 import { as, eventually } from '../test/support/api-client';
 import { startTestRuntime } from '../test/support/runtime';
 
 const N = Number(process.env.BENCH_TRAJECTORIES ?? 200);
+/** Trajectories stored beside them for the tick's read, and how many of those are due on TICK_DAY. */
+const STORED = Number(process.env.BENCH_STORED ?? 10_000);
+const DUE = 10;
+const TICK_DAY = '2025-08-26';
 
 function summary(label: string, samples: number[]): string {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -57,15 +62,49 @@ try {
   }, 'all POP tasks', 120_000);
   const workflowCatchUp = performance.now() - moved;
 
+  // Every open POP escalates at the end of the kennismakingsperiode (2025-10-15): all N are due then.
   const dueIndex: number[] = [];
-  for (let i = 0; i < 20; i++) await timed(dueIndex, () => env.runtime.deps.store.listEscalationDue('2025-08-16'));
+  let dueNow = 0;
+  for (let i = 0; i < 20; i++) dueNow = (await timed(dueIndex, () => env.runtime.deps.store.listEscalationDue('2025-10-15'))).length;
+
+  // The tick's read with 10,000 more trajectories stored, of which DUE escalate on TICK_DAY: it
+  // should read what is due, as keys, whatever is stored (the sparse, keys-only escalation index).
+  const { deps } = env.runtime;
+  const now = deps.clock.now();
+  for (let i = 0; i < STORED; i += 50) {
+    await Promise.all(
+      Array.from({ length: Math.min(50, STORED - i) }, (_, j) => {
+        const trajectoryId = deps.ids.next();
+        // Settled long ago: the kennismaking is due 28 days from now, escalated 14 days later (TICK_DAY); else in six months.
+        const settledOn = i + j < DUE ? '2025-01-01' : '2025-07-01';
+        const t = startAggregate({ trajectoryId, clientId: `bench-${i + j}`, settledOn, regisseurId: 'rob', executionName: `${trajectoryId}-0`, actor: { userId: 'bea', role: 'beheerder' }, now });
+        return deps.store.saveTrajectory(t, null);
+      }),
+    );
+  }
+  let itemsRead = 0;
+  env.runtime.doc.middlewareStack.add(
+    (next) => async (args) => {
+      const out = await next(args);
+      const o = out.output as { ScannedCount?: number; Item?: unknown; Responses?: Record<string, unknown[]> };
+      itemsRead += o.ScannedCount ?? (o.Item ? 1 : 0) + Object.values(o.Responses ?? {}).flat().length;
+      return out;
+    },
+    { step: 'initialize', name: 'benchItemsRead' },
+  );
+  const tick: number[] = [];
+  let due = 0;
+  for (let i = 0; i < 20; i++) due = (await timed(tick, () => deps.store.listEscalationDue(TICK_DAY))).length;
+  const tickItems = itemsRead / 20;
 
   console.log(`\ntrajectregie bench — ${N} trajectories on the local runtime (embedded DynamoDB, virtual clock)\n`);
   console.log(summary('POST /clients', register));
   console.log(summary('POST /trajectories (+ workflow start)', start));
   console.log(summary(`GET /tasks (${N} open tasks)`, listTasks));
   console.log(summary('POST /tasks/{id}/complete', complete));
-  console.log(summary(`due index read (${N} due)`, dueIndex));
+  console.log(summary(`due index read (${dueNow} due)`, dueIndex));
+  console.log(summary(`tick's read, ${N + STORED} stored (${due} due)`, tick));
+  console.log(`${"tick's read: items read".padEnd(38)} ${tickItems} (keys only, from the escalation index)`);
   console.log(`${'workflows caught up after completions'.padEnd(38)} ${workflowCatchUp.toFixed(0)} ms for ${N}`);
   const mem = process.memoryUsage();
   console.log(`${'memory'.padEnd(38)} rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`);
