@@ -1,8 +1,9 @@
 /**
  * Meters the DynamoDB traffic of a run: requests by kind, the read and write units they would
  * consume on AWS (index copies included, by the rules in capacity.ts), the largest item, and the
- * time the embedded database was busy (the union of the intervals in which a request was in
- * flight: the database's own cost of the run, against which the wall time is compared).
+ * time the embedded database was busy (the union of the intervals in which it held a request,
+ * from the signed request handed over to the raw answer back, the SDK's own work left out: the
+ * database's own cost of the run, against which the wall time is compared).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -56,17 +57,26 @@ export class DynamoMeter {
       (next, context) => async (args) => {
         const command = context.commandName ?? 'unknown';
         const input = args.input as Item;
-        const metered = !this.quiet.getStore();
-        if (metered) this.begin();
-        try {
-          const output = await next(args);
-          if (metered) this.count(command, input, output.output as Item);
-          return output;
-        } finally {
-          if (metered) this.end();
-        }
+        const output = await next(args);
+        if (!this.quiet.getStore()) this.count(command, input, output.output as Item);
+        return output;
       },
       { step: 'initialize', name: 'simulationMeter' },
+    );
+    // The database's own time: from the moment the serialized and signed request is handed to
+    // the request handler (in this process, dynalite's request listener) until its answer is
+    // back, before the SDK parses it. Only the low-level commands have a request by then.
+    doc.middlewareStack.add(
+      (next) => async (args) => {
+        const timed = Boolean((args as { request?: unknown }).request) && !this.quiet.getStore();
+        if (timed) this.begin();
+        try {
+          return await next(args);
+        } finally {
+          if (timed) this.end();
+        }
+      },
+      { step: 'deserialize', priority: 'low', name: 'simulationDatabaseTime' },
     );
   }
 
