@@ -152,19 +152,38 @@ export function planOpenWait(t: Trajectory, now: Date): Plan | undefined {
   return segmentIsOver(now, execution.startedAt) ? continuePlan(t, now, workflow.segment) : planWait(t, now, execution);
 }
 
+/**
+ * A plan, as every step that plans answers it: where the state machine goes next and how long
+ * the wait lasts, the task already open that the wait registers on (if any), and the successor
+ * execution a continue-as-new starts (the trajectory's phase, the next segment).
+ */
+export function waitPlan(
+  trajectoryId: string,
+  wait: { next: Plan['next']; taskType: TaskType | null; timeoutSeconds: number; open: Task | undefined; resumeAt: Phase; segment: number },
+): Plan {
+  return {
+    next: wait.next,
+    taskType: wait.taskType,
+    timeoutSeconds: wait.timeoutSeconds,
+    openTaskId: wait.open?.taskId ?? null,
+    openTaskEscalateOn: wait.open?.escalateOn ?? null,
+    resumeAt: wait.resumeAt,
+    segment: wait.segment + 1,
+    executionName: executionNameOf(trajectoryId, wait.segment + 1),
+  };
+}
+
 /** The wait for the open task within this execution: until its escalation moment, within the execution's budget. */
 function planWait(t: Trajectory, now: Date, execution: { startedAt: Date; segment: number }): Plan {
   const open = t.openTask!;
-  return {
+  return waitPlan(t.trajectoryId, {
     next: open.type === 'CONTACT' ? 'contact' : open.type === 'AFRONDING' ? 'afronding' : 'task',
     taskType: open.type,
     timeoutSeconds: waitTimeoutSeconds({ now, executionStartedAt: execution.startedAt, escalateOn: open.escalateOn, escalated: Boolean(open.escalatedAt) }),
-    openTaskId: open.taskId,
-    openTaskEscalateOn: open.escalateOn,
+    open,
     resumeAt: t.phase,
-    segment: execution.segment + 1,
-    executionName: executionNameOf(t.trajectoryId, execution.segment + 1),
-  };
+    segment: execution.segment,
+  });
 }
 
 /**
@@ -186,16 +205,14 @@ export function openAcknowledge(t: Trajectory, cmd: { deliveredOn: string; now: 
  */
 export function continuePlan(t: Trajectory, now: Date, segment: number): Plan {
   const open = t.openTask;
-  return {
+  return waitPlan(t.trajectoryId, {
     next: 'continue',
     taskType: open?.type ?? null,
     timeoutSeconds: open ? waitTimeoutSeconds({ now, executionStartedAt: now, escalateOn: open.escalateOn, escalated: Boolean(open.escalatedAt) }) : 0,
-    openTaskId: open?.taskId ?? null,
-    openTaskEscalateOn: open?.escalateOn ?? null,
+    open,
     resumeAt: t.phase,
-    segment: segment + 1,
-    executionName: executionNameOf(t.trajectoryId, segment + 1),
-  };
+    segment,
+  });
 }
 
 /**

@@ -7,8 +7,8 @@
 import { ConcurrentUpdateError, WithdrawnError, WorkflowOutOfSyncError } from '../errors';
 import type { Deps } from '../ports';
 import { today } from '../rules/dates';
-import { executionName, segmentIsOver, waitTimeoutSeconds } from '../rules/workflow-budget';
-import type { Handover, Phase, Trajectory } from '../schemas';
+import { segmentIsOver, waitTimeoutSeconds } from '../rules/workflow-budget';
+import type { Handover, Trajectory } from '../schemas';
 import * as trajectory from '../trajectory/aggregate';
 import { plannedTask } from '../trajectory/schedule';
 import type { OpenTaskInput, Plan, PlanInput, RecordFailureInput, StepInput } from '../workflow/contract';
@@ -20,10 +20,6 @@ async function load(deps: Deps, trajectoryId: string): Promise<Trajectory> {
   const found = await deps.store.getTrajectory(trajectoryId);
   if (!found) throw outOfSync(trajectoryId)();
   return found;
-}
-
-function successor(ctx: StepInput, resumeAt: Phase): Pick<Plan, 'resumeAt' | 'segment' | 'executionName'> {
-  return { resumeAt, segment: ctx.segment + 1, executionName: executionName(ctx.trajectoryId, ctx.segment + 1) };
 }
 
 /** The day the handover was delivered, which the ACKNOWLEDGE task is due from. */
@@ -47,14 +43,14 @@ export async function plan(deps: Deps, ctx: PlanInput): Promise<Plan> {
   // The wait lasts until the escalation moment of the task already open, or of the task it will open.
   const open = t.openTask?.type === planned.type ? t.openTask : undefined;
   const deadline = open ?? trajectory.deadlineOf(t, planned, now);
-  return {
+  return trajectory.waitPlan(t.trajectoryId, {
     next: ctx.phase !== 'begeleiding' ? 'task' : planned.type === 'CONTACT' ? 'contact' : 'afronding',
     taskType: planned.type,
     timeoutSeconds: waitTimeoutSeconds({ now, executionStartedAt: startedAt, escalateOn: deadline.escalateOn, escalated: Boolean(open?.escalatedAt) }),
-    openTaskId: open?.taskId ?? null,
-    openTaskEscalateOn: open?.escalateOn ?? null,
-    ...successor(ctx, ctx.phase),
-  };
+    open,
+    resumeAt: ctx.phase,
+    segment: ctx.segment,
+  });
 }
 
 /**
