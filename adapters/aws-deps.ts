@@ -20,10 +20,12 @@
 import type * as TracerModule from '@aws-lambda-powertools/tracer';
 import type { Deps, WorkflowEngine } from '../core/ports';
 import { systemClock } from './clock/system-clock';
-import { AwsConfig, parseConfig } from './config';
+import { AwsConfig, parseConfig, settingsFrom } from './config';
 import { documentClient, type ClientInstrument } from './dynamodb/client';
 import { DynamoIdempotencyStore } from './dynamodb/idempotency';
+import { DynamoNotificationStore } from './dynamodb/notification-store';
 import { DynamoStore } from './dynamodb/store';
+import { DynamoUserStore } from './dynamodb/user-store';
 import { InboxChannel } from './handover/inbox-channel';
 import { WebhookChannel } from './handover/webhook-channel';
 import { ulidGenerator } from './ids';
@@ -70,6 +72,11 @@ function build(instrument: ClientInstrument, stepFunctions: typeof StepFunctions
   const logger = createLogger(POWERTOOLS_LOG_LEVEL);
   const deps: Deps = {
     store: new DynamoStore(doc, TABLE_NAME),
+    users: new DynamoUserStore(doc, TABLE_NAME),
+    identity: NO_IDENTITY,
+    notifications: new DynamoNotificationStore(doc, TABLE_NAME),
+    mailer: NO_MAILER,
+    settings: settingsFrom(awsConfig()),
     idempotency: new DynamoIdempotencyStore(doc, TABLE_NAME),
     clock: systemClock,
     ids: ulidGenerator(),
@@ -97,6 +104,13 @@ const refuse = async (): Promise<never> => {
 
 /** The engine of a function that is not granted Step Functions (it would get AccessDenied). */
 const NO_ENGINE: WorkflowEngine = { start: refuse, sendTaskSuccess: refuse, sendTaskFailure: refuse, listExecutions: refuse };
+
+const refuseWith = (what: string) => async (): Promise<never> => {
+  throw new NoWorkflowEngineError(`This function has no ${what}`);
+};
+// TODO(issue 8, this session): Cognito and SES adapters replace these.
+const NO_IDENTITY = { createUser: refuseWith('identity provider'), setActive: refuseWith('identity provider') };
+const NO_MAILER = { send: refuseWith('mailer') };
 
 /**
  * The adapters of a Lambda function, built on its first invocation (the local runtime imports the

@@ -24,10 +24,13 @@ import {
   withdrawTrajectory,
 } from '../core/usecases/trajectories';
 import type { TokenVerifier } from '../adapters/auth/verifier';
+import { registerCalendarRoutes } from './calendar-routes';
+import { registerNotificationRoutes } from './notification-routes';
 import { openApiDocument } from './openapi';
 import { problemResponse, toProblem } from './problem';
 import { honoPath, type RouteDef, type RouteInput } from './route';
 import * as routes from './routes';
+import { registerUserRoutes } from './user-routes';
 import { taskOut, trajectoryOut, trajectorySummary } from './views';
 
 /** Only the local runtime has a virtual clock to move. */
@@ -35,8 +38,23 @@ export interface LocalControls {
   advanceClock(days: number): Promise<Date>;
 }
 
-type Env = { Variables: { actor: Actor } };
-type Reply = { status: 200 | 201 | 202; body: unknown };
+export type Env = { Variables: { actor: Actor } };
+/** A JSON answer, or (for a route that is not JSON, such as a calendar feed) a whole response. */
+export type Reply = { status: 200 | 201 | 202; body: unknown } | { raw: Response };
+
+/** Registers a declared route with its handler; area modules (api/*-routes.ts) get it from createApi. */
+export type Handle = <R extends RouteDef>(
+  route: R,
+  handler: (input: RouteInput<R>, actor: Actor, c: Context<Env>) => Promise<Reply>,
+) => void;
+/** What an area's routes module (api/*-routes.ts) registers its routes with. */
+export interface AreaRoutes {
+  deps: Deps;
+  handle: Handle;
+  handlePublic: HandlePublic;
+}
+
+export type HandlePublic = <R extends RouteDef>(route: R, handler: (input: RouteInput<R>, c: Context<Env>) => Promise<Reply>) => void;
 
 function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
   const result = schema.safeParse(value);
@@ -77,21 +95,37 @@ export function createApi(deps: Deps, verify: TokenVerifier, local?: LocalContro
   app.notFound((c) => problemResponse(c, { type: 'about:blank', title: 'Not found', status: 404, detail: `No route ${c.req.method} ${c.req.path}` }));
 
   /** Registers a declared route: authenticate, validate, then handle. */
-  function handle<R extends RouteDef>(route: R, handler: (input: RouteInput<R>, actor: Actor, c: Context<Env>) => Promise<Reply>) {
+  async function inputOf<R extends RouteDef>(route: R, c: Context<Env>): Promise<RouteInput<R>> {
+    return {
+      params: route.params ? parse(route.params, c.req.param(), 'path') : undefined,
+      query: parseQuery(route, c.req.query()),
+      body: route.body ? parse(route.body, await readJson(c), 'body') : undefined,
+    } as RouteInput<R>;
+  }
+
+  const handle: Handle = (route, handler) => {
+    if (route.public) throw new Error(`${route.path} is public: register it with handlePublic`);
     declared.push(route);
     app.on(route.method.toUpperCase(), honoPath(route.path), async (c) => {
       const actor = await verify(c.req.header('authorization'));
-      const input = {
-        params: route.params ? parse(route.params, c.req.param(), 'path') : undefined,
-        query: parseQuery(route, c.req.query()),
-        body: route.body ? parse(route.body, await readJson(c), 'body') : undefined,
-      } as RouteInput<R>;
+      const input = await inputOf(route, c);
       const reply = route.idempotent
         ? await once(actor, `${route.method} ${c.req.path}`, c.req.header('idempotency-key'), input.body, () => handler(input, actor, c))
         : await handler(input, actor, c);
+      if ('raw' in reply) return reply.raw;
       return c.json(reply.body as object, reply.status, 'replayed' in reply ? { 'idempotent-replayed': 'true' } : {});
     });
-  }
+  };
+
+  /** A public route: no bearer token; it authenticates its own way (the calendar feed: its secret key). */
+  const handlePublic: HandlePublic = (route, handler) => {
+    if (!route.public) throw new Error(`${route.path} needs a token: register it with handle`);
+    declared.push(route);
+    app.on(route.method.toUpperCase(), honoPath(route.path), async (c) => {
+      const reply = await handler(await inputOf(route, c), c);
+      return 'raw' in reply ? reply.raw : c.json(reply.body as object, reply.status);
+    });
+  };
 
   /** Runs a write once per Idempotency-Key: a repeat gets the first answer. */
   async function once(actor: Actor, scope: string, key: string | undefined, input: unknown, run: () => Promise<Reply>) {
@@ -102,9 +136,10 @@ export function createApi(deps: Deps, verify: TokenVerifier, local?: LocalContro
     const idemScope = `${actor.userId}#${scope}`;
     const fingerprint = createHash('sha256').update(JSON.stringify(input ?? null)).digest('hex');
     const claimed = await deps.idempotency.claim(idemScope, key, fingerprint);
-    if ('replay' in claimed) return { status: claimed.replay.status as Reply['status'], body: claimed.replay.body, replayed: true };
+    if ('replay' in claimed) return { status: claimed.replay.status as 200 | 201 | 202, body: claimed.replay.body, replayed: true };
     try {
       const out = await run();
+      if ('raw' in out) throw new Error('An idempotent route answers JSON');
       await deps.idempotency.complete(idemScope, key, claimed.claimId, { fingerprint, status: out.status, body: out.body });
       return out;
     } catch (error) {
@@ -168,6 +203,8 @@ export function createApi(deps: Deps, verify: TokenVerifier, local?: LocalContro
 
   handle(routes.overviewRoute, async (_, actor) => ok(await overview(deps, actor)));
   handle(routes.listNotificationsRoute, async (_, actor) => ok({ notifications: await notifications(deps, actor) }));
+
+  for (const register of [registerUserRoutes, registerNotificationRoutes, registerCalendarRoutes]) register({ deps, handle, handlePublic });
 
   if (local) {
     handle(routes.advanceClockRoute, async ({ body }, actor) => {

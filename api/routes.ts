@@ -12,7 +12,7 @@ import {
   Handover,
   Id,
   NewClient,
-  Notification,
+  Escalation,
   Phase,
   Client,
   AfrondingRequest,
@@ -223,7 +223,7 @@ export const listNotificationsRoute = defineRoute({
   path: '/notifications',
   tags: ['beheer'],
   summary: 'Escalations of overdue tasks (beheerder)',
-  responses: { 200: json(z.object({ notifications: z.array(Notification) }), 'Notifications'), ...problems(401, 403) },
+  responses: { 200: json(z.object({ notifications: z.array(Escalation) }), 'Notifications'), ...problems(401, 403) },
 });
 
 export const advanceClockRoute = defineRoute({

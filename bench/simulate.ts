@@ -54,7 +54,7 @@ export async function simulate(options: SimulationOptions): Promise<{ figures: F
       },
     });
     if (options.progress) process.stderr.write('\n');
-    const notifications = (await runtime.deps.store.listNotifications()).length;
+    const notifications = (await runtime.deps.store.listEscalations()).length;
     const memory = options.priceDeployment ? lambdaMemoryMb() : {};
     const stepMemory = memory.plan ?? 256;
     return {

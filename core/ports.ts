@@ -3,7 +3,7 @@
  * or the local engine, the clock); the core never imports an adapter.
  */
 import type { TaskResult } from './workflow/contract';
-import type { AuditEntry, Client, Handover, Notification, Phase, Role, Trajectory } from './schemas';
+import type { AuditEntry, Client, Escalation, Handover, NewUser, Notification, Phase, Role, Trajectory, User } from './schemas';
 import type { TaskSummary, TrajectorySummary } from './trajectory/summary';
 
 export interface Clock {
@@ -72,11 +72,11 @@ export interface Store {
   getHandover(handoverId: string): Promise<Handover | undefined>;
   listHandovers(): Promise<Handover[]>;
 
-  /** Idempotent: a notification with the same id is written once. */
-  putNotification(notification: Notification): Promise<void>;
-  listNotifications(): Promise<Notification[]>;
-  /** Marks a notification resolved (once; an unknown id is ignored). */
-  resolveNotification(notificationId: string, at: string): Promise<void>;
+  /** Idempotent: an escalation with the same id is written once. */
+  putEscalation(escalation: Escalation): Promise<void>;
+  listEscalations(): Promise<Escalation[]>;
+  /** Marks an escalation resolved (once; an unknown id is ignored). */
+  resolveEscalation(escalationId: string, at: string): Promise<void>;
 
   /** Append-only: an entry is never overwritten. */
   appendAudit(entries: AuditEntry[]): Promise<void>;
@@ -140,9 +140,100 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+/** The directory of the people who use the system (one item per user in the table). */
+export interface UserStore {
+  /** A user id already taken throws ConcurrentUpdateError. */
+  createUser(user: User): Promise<void>;
+  getUser(userId: string): Promise<User | undefined>;
+  listUsers(): Promise<User[]>;
+  /** Conditional on the stored version (`user.version` is expectedVersion + 1); a lost race throws ConcurrentUpdateError. */
+  saveUser(user: User, expectedVersion: number): Promise<void>;
+}
+
+/**
+ * Where users sign in, kept in step with the directory: Cognito on AWS (creating a user sends
+ * Cognito's invitation mail; deactivating disables the sign-in). Locally the table is the
+ * directory and the local issuer asks it, so there is nothing more to do.
+ */
+export interface IdentityProvider {
+  createUser(user: NewUser): Promise<void>;
+  setActive(userId: string, active: boolean): Promise<void>;
+}
+
+/** An e-mail ready to leave the system (it never carries a full name, a BSN or a score). */
+export interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** The same for every attempt at the same mail, so a resent mail is recognisably the same. */
+  messageId: string;
+}
+
+/** Sends e-mail: SES on AWS; locally SMTP (SMTP_URL) or .eml files in DATA_DIR/outbox. */
+export interface Mailer {
+  send(mail: Mail): Promise<void>;
+}
+
+/** A trajectory's next notification moment (the scheduler's sparse index; core/notifications/schedule.ts). */
+export interface ReminderMark {
+  trajectoryId: string;
+  /** The next moment anything may fall due for this trajectory's open task (never later than the true one). */
+  at: string;
+  /** The task and the moment up to which its notifications were recorded. */
+  taskId?: string;
+  through?: string;
+}
+
+export interface NotificationStore {
+  /** Moves a trajectory's next notification moment to `at` if that is earlier (or there is none). */
+  markNoLaterThan(trajectoryId: string, at: string): Promise<void>;
+  /** The marks due at `now`: keys and little more, from the sparse index. */
+  listMarksDue(now: string): Promise<ReminderMark[]>;
+  /** Replaces the mark if it still is `expected` (a concurrent change wins); null removes it. False when it changed. */
+  replaceMark(expected: ReminderMark, next: ReminderMark | null): Promise<boolean>;
+
+  /** Records a notification once: false when one with the same id exists (nothing changes). */
+  record(notification: Notification): Promise<boolean>;
+  get(notificationId: string): Promise<Notification | undefined>;
+  /** Notifications whose e-mail is pending and due at `now` (the outbox), oldest first. */
+  listSendable(now: string): Promise<Notification[]>;
+  /** Replaces the delivery if its attempts are still `expectedAttempts`; false when another sender moved it. */
+  updateDelivery(notificationId: string, expectedAttempts: number, delivery: Notification['delivery']): Promise<boolean>;
+  /** Deliveries that failed for good, newest first. */
+  listFailed(): Promise<Notification[]>;
+  /** A recipient's inbox, unread first and newest first within each, a page at a time. */
+  listInbox(recipient: { role: Role; id: string }, page: { limit: number; cursor?: string }): Promise<{ items: Notification[]; cursor?: string }>;
+  /** Marks read (once); false when the recipient has no such notification. */
+  markRead(recipient: { role: Role; id: string }, notificationId: string, at: string): Promise<boolean>;
+}
+
+/** Deployment settings the use cases need (parsed from the configuration, adapters/config.ts). */
+export interface Settings {
+  /** Where links in mails point: `${appBaseUrl}/tasks/{taskId}`. */
+  appBaseUrl: string;
+  notify: {
+    reminderDaysBefore: number;
+    /** The hour (Amsterdam time) of the due-day and overdue reminders and the handover reminder. */
+    hour: number;
+    overdueEveryDays: number;
+    handoverUnacknowledgedDays: number;
+  };
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  appBaseUrl: 'http://127.0.0.1:3000',
+  notify: { reminderDaysBefore: 7, hour: 8, overdueEveryDays: 7, handoverUnacknowledgedDays: 7 },
+};
+
 /** Everything a use case may need. */
 export interface Deps {
   store: Store;
+  users: UserStore;
+  identity: IdentityProvider;
+  notifications: NotificationStore;
+  mailer: Mailer;
+  settings: Settings;
   clock: Clock;
   ids: IdGenerator;
   engine: WorkflowEngine;

@@ -336,8 +336,8 @@ export const Handover = z.object({
 });
 export type Handover = z.infer<typeof Handover>;
 
-export const Notification = z.object({
-  notificationId: Id,
+export const Escalation = z.object({
+  escalationId: Id,
   kind: z.enum(['escalation']),
   recipientRole: Role,
   recipientId: z.string().optional(),
@@ -348,7 +348,7 @@ export const Notification = z.object({
   /** Set when the task it is about is completed, cancelled or withdrawn. */
   resolvedAt: z.string().optional(),
 });
-export type Notification = z.infer<typeof Notification>;
+export type Escalation = z.infer<typeof Escalation>;
 
 export const AuditEntry = z.object({
   clientId: Id,
@@ -366,3 +366,95 @@ export interface Actor {
   userId: string;
   role: Role;
 }
+
+// ---------- People ----------
+
+/** How a user wants e-mail: each notification at once, one daily digest, or none (the in-app inbox always). */
+export const EmailPreference = z.enum(['each', 'digest', 'none']);
+export const Preferences = z.strictObject({
+  email: EmailPreference,
+  /** The hour (Amsterdam time, 0–23) of the daily digest. */
+  digestHour: z.number().int().min(0).max(23),
+});
+export type Preferences = z.infer<typeof Preferences>;
+export const DEFAULT_PREFERENCES: Preferences = { email: 'each', digestHour: 7 };
+
+/** The directory of the people who use the system (on AWS each is a Cognito user in the group of their role). */
+export const NewUser = z.strictObject({
+  userId: Id,
+  displayName: Text(100),
+  email: z.email().max(254),
+  role: Role,
+  /** In the pilot: VWON, Bindkracht10, Bureau Wijland; the municipality for its own people. */
+  organisation: Text(100).optional(),
+});
+export type NewUser = z.infer<typeof NewUser>;
+
+export const UserChange = z
+  .strictObject({
+    displayName: Text(100).optional(),
+    email: z.email().max(254).optional(),
+    organisation: Text(100).nullable().optional().describe('null removes it'),
+    active: z.boolean().optional().describe('false: the user can no longer sign in or be assigned'),
+  })
+  .refine((c) => Object.keys(c).length > 0, { message: 'must change at least one field' });
+export type UserChange = z.infer<typeof UserChange>;
+
+export const User = NewUser.extend({
+  active: z.boolean(),
+  preferences: Preferences,
+  /** sha256 of the calendar feed's secret key; the key itself is shown once, when made. */
+  calendarKeyHash: z.string().optional(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int().min(1),
+});
+export type User = z.infer<typeof User>;
+
+// ---------- Notifications to users ----------
+
+/**
+ * What a user is told (core/notifications/schedule.ts says when):
+ * - reminder: 7 days before a task's due date; due: on it; overdue: every 7 days while it stays open
+ *   (to the task's assignee);
+ * - escalation: at the task's escalation moment (to every beheerder);
+ * - handover_unacknowledged: a handover not acknowledged after 7 days (to the municipality's users).
+ */
+export const NotificationKind = z.enum(['reminder', 'due', 'overdue', 'escalation', 'handover_unacknowledged']);
+export type NotificationKind = z.infer<typeof NotificationKind>;
+
+/** The outbox side of a notification: how and whether its e-mail went out. */
+export const Delivery = z.object({
+  /** each: its own mail; digest: in the recipient's daily digest; none: the inbox only. */
+  channel: z.enum(['each', 'digest', 'none']),
+  /** failed: every retry failed (the beheerders see it, and an alarm fires on AWS). */
+  status: z.enum(['pending', 'sent', 'failed', 'skipped']),
+  attempts: z.number().int().min(0),
+  /** When the sender tries (again): the moment it was recorded, the digest hour, or after a backoff. */
+  nextAttemptAt: z.string().optional(),
+  lastError: z.string().optional(),
+  sentAt: z.string().optional(),
+});
+export type Delivery = z.infer<typeof Delivery>;
+
+/** One notification to one user: recorded once per (task, kind, occurrence, recipient), sent once. */
+export const Notification = z.object({
+  notificationId: z.string(),
+  kind: NotificationKind,
+  /** 1, or the n-th overdue reminder. */
+  occurrence: z.number().int().min(1),
+  recipientRole: Role,
+  recipientId: z.string(),
+  trajectoryId: Id,
+  clientId: Id,
+  taskId: Id,
+  taskType: TaskType,
+  dueAt: IsoDate,
+  /** The moment it fell due by the rule. */
+  moment: z.string(),
+  createdAt: z.string(),
+  readAt: z.string().optional(),
+  delivery: Delivery,
+});
+export type Notification = z.infer<typeof Notification>;

@@ -10,10 +10,14 @@ import { localJwks, LOCAL_AUDIENCE, LOCAL_ISSUER } from '../adapters/auth/local-
 import { createVerifier } from '../adapters/auth/verifier';
 import { systemClock } from '../adapters/clock/system-clock';
 import { VirtualClock } from '../adapters/clock/virtual-clock';
-import { LocalConfig, parseConfig } from '../adapters/config';
+import { LocalConfig, parseConfig, settingsFrom } from '../adapters/config';
 import { documentClient } from '../adapters/dynamodb/client';
 import { DynamoIdempotencyStore } from '../adapters/dynamodb/idempotency';
+import { DynamoNotificationStore } from '../adapters/dynamodb/notification-store';
 import { DynamoStore } from '../adapters/dynamodb/store';
+import { DynamoUserStore } from '../adapters/dynamodb/user-store';
+import { tableDirectory } from '../adapters/identity/table-directory';
+import { emlMailer, smtpMailer } from '../adapters/mail/local';
 import { InboxChannel } from '../adapters/handover/inbox-channel';
 import { WebhookChannel } from '../adapters/handover/webhook-channel';
 import { ulidGenerator } from '../adapters/ids';
@@ -77,6 +81,11 @@ export async function startRuntime(env: Record<string, string | undefined> = pro
   const engineRef = forwardingEngine(() => engine);
   const deps: Deps = {
     store: new DynamoStore(doc, config.TABLE_NAME),
+    users: new DynamoUserStore(doc, config.TABLE_NAME),
+    identity: tableDirectory,
+    notifications: new DynamoNotificationStore(doc, config.TABLE_NAME),
+    mailer: config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : emlMailer(join(dataDir, 'outbox'), config.MAIL_FROM, logger),
+    settings: settingsFrom(config, `http://${config.HOST}:${config.PORT}`),
     idempotency: new DynamoIdempotencyStore(doc, config.TABLE_NAME),
     clock,
     ids: ulidGenerator(),

@@ -1,4 +1,5 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { ValidationError } from '../../core/errors';
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type BatchGetCommandOutput, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
 /** Decorates an AWS SDK client, e.g. traces its calls in X-Ray (adapters/aws-deps.ts on AWS). */
@@ -45,6 +46,32 @@ export async function batchGetAll<T>(doc: DynamoDBDocumentClient, tableName: str
 export async function queryItems<T>(doc: DynamoDBDocumentClient, tableName: string, input: Omit<QueryCommandInput, 'TableName'>): Promise<T[]> {
   const keys = await queryAll<Record<string, unknown>>(doc, { ...input, TableName: tableName });
   return batchGetAll<T>(doc, tableName, keys.map((k) => ({ pk: k.pk, sk: k.sk })));
+}
+
+/**
+ * One page of a query: at most `limit` items, and a cursor for the next page (the query's
+ * LastEvaluatedKey, opaque to the caller) while there may be more. A malformed cursor is a 400.
+ */
+export async function queryPage<T>(
+  doc: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  page: { limit: number; cursor?: string },
+): Promise<{ items: T[]; cursor?: string }> {
+  const out = await doc.send(new QueryCommand({ ...input, Limit: page.limit, ...(page.cursor ? { ExclusiveStartKey: decodeCursor(page.cursor) } : {}) }));
+  return {
+    items: (out.Items ?? []) as T[],
+    ...(out.LastEvaluatedKey ? { cursor: Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') } : {}),
+  };
+}
+
+function decodeCursor(cursor: string): Record<string, unknown> {
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (key && typeof key === 'object' && Object.values(key).every((v) => typeof v === 'string')) return key as Record<string, unknown>;
+  } catch {
+    // not JSON: named below
+  }
+  throw new ValidationError('Bad cursor', [{ field: 'cursor', message: 'is not a cursor this list gave out' }]);
 }
 
 export function isConditionFailure(error: unknown): boolean {

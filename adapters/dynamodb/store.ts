@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from '../../core/errors';
 import type { Claim, Store, WaitRegistration } from '../../core/ports';
-import type { AuditEntry, Client, Handover, Notification, Phase, Role, Trajectory } from '../../core/schemas';
+import type { AuditEntry, Client, Handover, Escalation, Phase, Role, Trajectory } from '../../core/schemas';
 import { batchGetAll, entity, isConditionFailure, queryAll, queryItems } from './client';
 import { INDEX, SUMMARY_ATTRIBUTE } from './table';
 import { summarise, type TaskSummary, type TrajectorySummary } from '../../core/trajectory/summary';
@@ -256,15 +256,15 @@ export class DynamoStore implements Store {
     return this.listKind<Handover>('HANDOVER');
   }
 
-  async putNotification(notification: Notification): Promise<void> {
+  async putEscalation(escalation: Escalation): Promise<void> {
     try {
       await this.put(
         {
-          pk: `NOTIFY#${notification.notificationId}`,
+          pk: `NOTIFY#${escalation.escalationId}`,
           sk: 'NOTIFY',
           gsi4pk: 'NOTIFY',
-          gsi4sk: `${notification.createdAt}#${notification.notificationId}`,
-          ...notification,
+          gsi4sk: `${escalation.createdAt}#${escalation.escalationId}`,
+          ...escalation,
         },
         'attribute_not_exists(pk)',
       );
@@ -273,16 +273,16 @@ export class DynamoStore implements Store {
     }
   }
 
-  listNotifications(): Promise<Notification[]> {
-    return this.listKind<Notification>('NOTIFY');
+  listEscalations(): Promise<Escalation[]> {
+    return this.listKind<Escalation>('NOTIFY');
   }
 
-  async resolveNotification(notificationId: string, at: string): Promise<void> {
+  async resolveEscalation(escalationId: string, at: string): Promise<void> {
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: `NOTIFY#${notificationId}`, sk: 'NOTIFY' },
+          Key: { pk: `NOTIFY#${escalationId}`, sk: 'NOTIFY' },
           UpdateExpression: 'SET resolvedAt = :at',
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(resolvedAt)',
           ExpressionAttributeValues: { ':at': at },

@@ -9,7 +9,10 @@
  *   CLAIM#sha256    / CLAIM         a unique claim: a client's one active trajectory, a BSN
  *   TRAJ#id         / TRAJ          trajectory with its open task, tasks, contacts, ZRM rounds, POP
  *   HANDOVER#id     / HANDOVER      handover dossier for the municipality
- *   NOTIFY#id       / NOTIFY        notification (escalation)
+ *   NOTIFY#id       / NOTIFY        escalation of an overdue task (the beheerders' list; resolved once the task is done)
+ *   USER#id         / USER          a user of the directory (adapters/dynamodb/user-store.ts)
+ *   REMIND#trajId   / REMIND        the trajectory's next notification moment (adapters/dynamodb/notification-store.ts)
+ *   NOTE#id         / NOTE          a notification to one user: inbox and outbox
  *   AUDIT#clientId  / at#id         append-only audit entry
  *   IDEMP#scope#key / IDEMP         stored response of a request with an Idempotency-Key
  *   EXEC#name       / EXEC          local workflow engine only: one execution
@@ -19,9 +22,13 @@
  * keys and a trajectory's `summary` only (never its growing records); other kinds are read whole
  * by key after the index gives their keys:
  *   byAssignee    gsi1pk ASSIGNEE#role#id  gsi1sk dueAt#taskId       trajectories with an open task, per assignee
- *   byEscalation  gsi2pk OPEN              gsi2sk escalateOn#taskId  open tasks by escalation date: the scheduler's read (keys only)
+ *                 gsi1pk INBOX#role#id     gsi1sk U|R#createdAt#id   a user's notifications, unread first (queried descending)
+ *   byEscalation  the scheduler's time-keyed reads (keys only), each a partition:
+ *                 gsi2pk OPEN              gsi2sk escalateOn#taskId  open tasks by escalation date
+ *                 gsi2pk REMIND            gsi2sk at#trajectoryId    next notification moment per trajectory
+ *                 gsi2pk OUTBOX            gsi2sk nextAttemptAt#id   notifications whose mail is pending
  *   byRegisseur   gsi3pk REG#id            gsi3sk createdAt#id       trajectories per regisseur
- *   byKind        gsi4pk CLIENT | TRAJ | HANDOVER | NOTIFY | EXEC#trajectoryId, gsi4sk createdAt#id
+ *   byKind        gsi4pk CLIENT | TRAJ | HANDOVER | NOTIFY | USER | NOTE_FAILED | EXEC#trajectoryId, gsi4sk createdAt#id
  */
 export interface KeyAttribute {
   name: string;

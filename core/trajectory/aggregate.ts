@@ -1,7 +1,7 @@
 /**
  * The trajectory aggregate: its state and every transition, as pure functions. Each transition
  * takes the current trajectory and a command and returns the next state and the effects to carry
- * out once it is stored (tell the waiting workflow, record a notification, write the audit
+ * out once it is stored (tell the waiting workflow, record an escalation, write the audit
  * entry, release a claim). It never reads the clock or makes IDs itself: both come in the
  * command. Use cases run it through `changeTrajectory` (core/usecases/change.ts): load → apply →
  * conditional save on the version → effects.
@@ -11,7 +11,7 @@ import { audit } from '../rules/audit';
 import { today } from '../rules/dates';
 import { taskIdFor } from '../rules/task-id';
 import { executionName as executionNameOf, segmentIsOver, waitTimeoutSeconds } from '../rules/workflow-budget';
-import type { Actor, AuditEntry, Notification, Outcome, Phase, Task, TaskType, Trajectory, Withdrawal } from '../schemas';
+import type { Actor, AuditEntry, Escalation, Outcome, Phase, Task, TaskType, Trajectory, Withdrawal } from '../schemas';
 import type { Plan, TaskResult, WaitResult, WaitSignal } from '../workflow/contract';
 import { applyCompletion, closeTask, type ClosedTask, type CompletionAnswer } from './completion';
 import { deadlineFor, isPastEscalation, type Deadline } from './deadlines';
@@ -25,9 +25,9 @@ export type Effect =
   | { type: 'resolveWait'; token: string; result: WaitResult }
   /** Send the waiting execution elsewhere (afronding, plan again, close). */
   | { type: 'redirectWait'; token: string; signal: WaitSignal }
-  /** Record a notification (idempotent by its id); recorded before the save, so never lost. */
-  | { type: 'notify'; notification: Notification }
-  | { type: 'resolveNotification'; notificationId: string; at: string }
+  /** Record an escalation for the beheerders (idempotent by its id); recorded before the save, so never lost. */
+  | { type: 'recordEscalation'; escalation: Escalation }
+  | { type: 'resolveEscalation'; escalationId: string; at: string }
   /** The client may start a new trajectory. */
   | { type: 'releaseActiveClaim' }
   /** A handover not yet acknowledged is void: it leaves the municipality's inbox. */
@@ -69,7 +69,7 @@ function redirectWait(task: Task | undefined, signal: WaitSignal): Effect[] {
 
 /** An escalated task that is done, cancelled or withdrawn resolves its escalation. */
 function resolveEscalation(task: Task | undefined, now: Date): Effect[] {
-  return task?.escalatedAt ? [{ type: 'resolveNotification', notificationId: escalationId(task.taskId), at: now.toISOString() }] : [];
+  return task?.escalatedAt ? [{ type: 'resolveEscalation', escalationId: escalationId(task.taskId), at: now.toISOString() }] : [];
 }
 
 // ---------- Start ----------
@@ -428,8 +428,8 @@ export function requestAfronding(t: Trajectory, cmd: { reason: string; actor: Ac
 export function escalate(t: Trajectory, cmd: { now: Date }): Transition<{ escalated: boolean }> {
   const task = t.openTask;
   if (!task || task.escalatedAt || !isPastEscalation(task, cmd.now)) return unchanged(t, { escalated: false });
-  const notification: Notification = {
-    notificationId: escalationId(task.taskId),
+  const escalation: Escalation = {
+    escalationId: escalationId(task.taskId),
     kind: 'escalation',
     recipientRole: 'beheerder',
     trajectoryId: t.trajectoryId,
@@ -439,7 +439,7 @@ export function escalate(t: Trajectory, cmd: { now: Date }): Transition<{ escala
   };
   return {
     next: { ...t, openTask: { ...task, escalatedAt: cmd.now.toISOString() } },
-    effects: [{ type: 'notify', notification }],
+    effects: [{ type: 'recordEscalation', escalation }],
     answer: { escalated: true },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * How a use case changes a trajectory, written once: load → apply a transition of the aggregate
  * → save conditionally on the version (a lost race loads and applies again) → carry out the
- * effects. Notifications are recorded before the save (idempotent by id, so a crash in between
+ * effects. Escalations are recorded before the save (idempotent by id, so a crash in between
  * repeats the record and never loses it); everything else runs after it, and a failure to tell
  * the workflow or to audit never turns a stored change into an error the user would retry.
  */
@@ -30,9 +30,9 @@ export async function changeTrajectory<A>(
     loaded = undefined;
     if (!current) throw options.missing?.() ?? new NotFoundError(`No trajectory ${trajectoryId}`);
     const { next, effects, answer } = transition(current);
-    await runEffects(deps, current, effects.filter((e) => e.type === 'notify'));
+    await runEffects(deps, current, effects.filter((e) => e.type === 'recordEscalation'));
     if (next === current) {
-      await runEffects(deps, current, effects.filter((e) => e.type !== 'notify'));
+      await runEffects(deps, current, effects.filter((e) => e.type !== 'recordEscalation'));
       return { trajectory: current, answer };
     }
     const saved = { ...next, version: current.version + 1 };
@@ -42,7 +42,7 @@ export async function changeTrajectory<A>(
       if (error instanceof ConcurrentUpdateError) continue;
       throw error;
     }
-    await runEffects(deps, saved, effects.filter((e) => e.type !== 'notify'));
+    await runEffects(deps, saved, effects.filter((e) => e.type !== 'recordEscalation'));
     return { trajectory: saved, answer };
   }
   throw new ConcurrentUpdateError('The trajectory kept changing; try again');
@@ -57,13 +57,13 @@ async function runEffects(deps: Deps, trajectory: Trajectory, effects: Effect[])
       case 'redirectWait':
         await tellWorkflow(deps, trajectory.trajectoryId, () => deps.engine.sendTaskFailure(effect.token, effect.signal, 'the trajectory changed'));
         break;
-      case 'notify':
-        await deps.store.putNotification(effect.notification);
-        deps.logger.info('notification recorded', { kind: effect.notification.kind, taskId: effect.notification.taskId });
+      case 'recordEscalation':
+        await deps.store.putEscalation(effect.escalation);
+        deps.logger.info('escalation recorded', { kind: effect.escalation.kind, taskId: effect.escalation.taskId });
         break;
-      case 'resolveNotification':
-        await afterCommit(deps, 'notification not resolved', { notificationId: effect.notificationId }, () =>
-          deps.store.resolveNotification(effect.notificationId, effect.at),
+      case 'resolveEscalation':
+        await afterCommit(deps, 'escalation not resolved', { escalationId: effect.escalationId }, () =>
+          deps.store.resolveEscalation(effect.escalationId, effect.at),
         );
         break;
       case 'releaseActiveClaim':

@@ -5,7 +5,7 @@
 import type { Deps } from '../ports';
 import { today } from '../rules/dates';
 import { isOverdue, isPastEscalation } from '../trajectory/deadlines';
-import { Phase, type Actor, type AuditEntry, type Notification } from '../schemas';
+import { Phase, type Actor, type AuditEntry, type Escalation } from '../schemas';
 import { requireRole } from './access';
 
 /** The programme's target: 80% of trajectories successful after three years (docs/domain.md). */
@@ -73,7 +73,7 @@ export async function auditLog(deps: Deps, actor: Actor, clientId: string): Prom
 }
 
 /** Escalations of overdue tasks, for the beheerder. */
-export async function notifications(deps: Deps, actor: Actor): Promise<Notification[]> {
+export async function notifications(deps: Deps, actor: Actor): Promise<Escalation[]> {
   requireRole(actor, 'beheerder');
-  return deps.store.listNotifications();
+  return deps.store.listEscalations();
 }

@@ -224,33 +224,33 @@ describe('audit and notifications', () => {
   });
 
   it('writes a notification once however often it is put', async () => {
-    const n = { notificationId: 'N1', kind: 'escalation' as const, recipientRole: 'beheerder' as const, trajectoryId: 'T1', taskId: 'T1-1', createdAt: '2025-02-01T10:00:00.000Z', message: 'x' };
-    await store.putNotification(n);
-    await store.putNotification({ ...n, message: 'y' });
-    expect((await store.listNotifications()).filter((x) => x.notificationId === 'N1')).toEqual([n]);
+    const n = { escalationId: 'N1', kind: 'escalation' as const, recipientRole: 'beheerder' as const, trajectoryId: 'T1', taskId: 'T1-1', createdAt: '2025-02-01T10:00:00.000Z', message: 'x' };
+    await store.putEscalation(n);
+    await store.putEscalation({ ...n, message: 'y' });
+    expect((await store.listEscalations()).filter((x) => x.escalationId === 'N1')).toEqual([n]);
   });
 
   it('marks a notification resolved once: a second resolve keeps the first time, an unknown id is ignored', async () => {
-    const n = { notificationId: 'N2', kind: 'escalation' as const, recipientRole: 'beheerder' as const, trajectoryId: 'T2', taskId: 'T2-1', createdAt: '2025-02-01T10:00:00.000Z', message: 'x' };
-    const other = { ...n, notificationId: 'N3', taskId: 'T3-1' };
-    await store.putNotification(n);
-    await store.putNotification(other);
-    const byId = async (id: string) => (await store.listNotifications()).find((x) => x.notificationId === id);
+    const n = { escalationId: 'N2', kind: 'escalation' as const, recipientRole: 'beheerder' as const, trajectoryId: 'T2', taskId: 'T2-1', createdAt: '2025-02-01T10:00:00.000Z', message: 'x' };
+    const other = { ...n, escalationId: 'N3', taskId: 'T3-1' };
+    await store.putEscalation(n);
+    await store.putEscalation(other);
+    const byId = async (id: string) => (await store.listEscalations()).find((x) => x.escalationId === id);
     expect(await byId('N2')).toEqual(n);
     expect(await byId('N2')).not.toHaveProperty('resolvedAt');
 
-    await store.resolveNotification('N2', '2025-02-03T08:00:00.000Z');
+    await store.resolveEscalation('N2', '2025-02-03T08:00:00.000Z');
     expect(await byId('N2')).toEqual({ ...n, resolvedAt: '2025-02-03T08:00:00.000Z' });
 
-    await store.resolveNotification('N2', '2025-02-05T08:00:00.000Z');
+    await store.resolveEscalation('N2', '2025-02-05T08:00:00.000Z');
     expect((await byId('N2'))?.resolvedAt).toBe('2025-02-03T08:00:00.000Z');
 
-    await expect(store.resolveNotification('NOSUCH', '2025-02-03T08:00:00.000Z')).resolves.toBeUndefined();
+    await expect(store.resolveEscalation('NOSUCH', '2025-02-03T08:00:00.000Z')).resolves.toBeUndefined();
     expect(await byId('NOSUCH')).toBeUndefined();
     expect(await byId('N3')).toEqual(other);
 
     // Putting a resolved notification again (an idempotent repeat) does not reopen it.
-    await store.putNotification(n);
+    await store.putEscalation(n);
     expect((await byId('N2'))?.resolvedAt).toBe('2025-02-03T08:00:00.000Z');
   });
 });

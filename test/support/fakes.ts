@@ -4,9 +4,9 @@
  * told, a clock the test sets, sequential ids.
  */
 import { ConcurrentUpdateError } from '../../core/errors';
-import type { Claim, Deps, ExecutionSummary, IdempotencyStore, Store, WaitRegistration, WorkflowEngine } from '../../core/ports';
+import { DEFAULT_SETTINGS, type Claim, type Deps, type ExecutionSummary, type IdempotencyStore, type IdentityProvider, type Mail, type Mailer, type NotificationStore, type ReminderMark, type Store, type UserStore, type WaitRegistration, type WorkflowEngine } from '../../core/ports';
 import { registerWait } from '../../core/trajectory/aggregate';
-import type { AuditEntry, Client, Handover, Notification, Phase, Role, Trajectory } from '../../core/schemas';
+import type { AuditEntry, Client, Escalation, Handover, NewUser, Notification, Phase, Role, Trajectory, User } from '../../core/schemas';
 import { summarise } from '../../core/trajectory/summary';
 import type { TaskResult } from '../../core/workflow/contract';
 
@@ -17,7 +17,7 @@ export class MemoryStore implements Store {
   claims = new Map<string, Claim>();
   trajectories = new Map<string, Trajectory>();
   handovers = new Map<string, Handover>();
-  notifications = new Map<string, Notification>();
+  notifications = new Map<string, Escalation>();
   audit: AuditEntry[] = [];
   /** Called before each trajectory save: a test may change the stored trajectory to make a race. */
   beforeSave?: (trajectory: Trajectory) => void;
@@ -85,13 +85,13 @@ export class MemoryStore implements Store {
   async listHandovers() {
     return [...this.handovers.values()].map(copy);
   }
-  async putNotification(notification: Notification) {
-    if (!this.notifications.has(notification.notificationId)) this.notifications.set(notification.notificationId, copy(notification));
+  async putEscalation(escalation: Escalation) {
+    if (!this.notifications.has(escalation.escalationId)) this.notifications.set(escalation.escalationId, copy(escalation));
   }
-  async listNotifications() {
+  async listEscalations() {
     return [...this.notifications.values()].map(copy);
   }
-  async resolveNotification(id: string, at: string) {
+  async resolveEscalation(id: string, at: string) {
     const found = this.notifications.get(id);
     if (found && !found.resolvedAt) found.resolvedAt = at;
   }
@@ -131,6 +131,105 @@ export class RecordingEngine implements WorkflowEngine {
   }
 }
 
+export class MemoryUserStore implements UserStore {
+  users = new Map<string, User>();
+  async createUser(user: User) {
+    if (this.users.has(user.userId)) throw new ConcurrentUpdateError('A user with this id exists');
+    this.users.set(user.userId, copy(user));
+  }
+  async getUser(id: string) {
+    return copy(this.users.get(id));
+  }
+  async listUsers() {
+    return [...this.users.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map(copy);
+  }
+  async saveUser(user: User, expectedVersion: number) {
+    if (this.users.get(user.userId)?.version !== expectedVersion) throw new ConcurrentUpdateError('The user changed meanwhile');
+    this.users.set(user.userId, copy(user));
+  }
+}
+
+/** The identity provider's calls, recorded (locally the table is the directory; on AWS, Cognito). */
+export class RecordingIdentity implements IdentityProvider {
+  calls: Array<{ call: 'createUser' | 'setActive'; userId: string; active?: boolean }> = [];
+  async createUser(user: NewUser) {
+    this.calls.push({ call: 'createUser', userId: user.userId });
+  }
+  async setActive(userId: string, active: boolean) {
+    this.calls.push({ call: 'setActive', userId, active });
+  }
+}
+
+export class MemoryNotificationStore implements NotificationStore {
+  marks = new Map<string, ReminderMark>();
+  notes = new Map<string, Notification>();
+  async markNoLaterThan(trajectoryId: string, at: string) {
+    const mark = this.marks.get(trajectoryId);
+    if (!mark) this.marks.set(trajectoryId, { trajectoryId, at });
+    else if (mark.at === '' || mark.at > at) this.marks.set(trajectoryId, { ...mark, at });
+  }
+  async listMarksDue(now: string) {
+    return [...this.marks.values()].filter((m) => m.at !== '' && m.at <= now).sort((a, b) => a.at.localeCompare(b.at)).map(copy);
+  }
+  async replaceMark(expected: ReminderMark, next: ReminderMark | null) {
+    const mark = this.marks.get(expected.trajectoryId);
+    if (!mark || mark.at !== expected.at || mark.taskId !== expected.taskId || mark.through !== expected.through) return false;
+    this.marks.set(expected.trajectoryId, next ? copy(next) : { trajectoryId: expected.trajectoryId, at: '' });
+    return true;
+  }
+  async record(n: Notification) {
+    if (this.notes.has(n.notificationId)) return false;
+    this.notes.set(n.notificationId, copy(n));
+    return true;
+  }
+  async get(id: string) {
+    return copy(this.notes.get(id));
+  }
+  async listSendable(now: string) {
+    return [...this.notes.values()]
+      .filter((n) => n.delivery.status === 'pending' && n.delivery.nextAttemptAt !== undefined && n.delivery.nextAttemptAt <= now)
+      .sort((a, b) => a.delivery.nextAttemptAt!.localeCompare(b.delivery.nextAttemptAt!))
+      .map(copy);
+  }
+  async updateDelivery(id: string, expectedAttempts: number, delivery: Notification['delivery']) {
+    const n = this.notes.get(id);
+    if (!n || n.delivery.attempts !== expectedAttempts) return false;
+    this.notes.set(id, { ...n, delivery: copy(delivery) });
+    return true;
+  }
+  async listFailed() {
+    return [...this.notes.values()].filter((n) => n.delivery.status === 'failed').reverse().map(copy);
+  }
+  async listInbox(recipient: { role: Role; id: string }, page: { limit: number; cursor?: string }) {
+    const sortKey = (n: Notification) => `${n.readAt ? 'R' : 'U'}#${n.createdAt}#${n.notificationId}`;
+    const all = [...this.notes.values()]
+      .filter((n) => n.recipientRole === recipient.role && n.recipientId === recipient.id)
+      .sort((a, b) => sortKey(b).localeCompare(sortKey(a)));
+    const start = page.cursor ? Number(page.cursor) : 0;
+    const items = all.slice(start, start + page.limit).map(copy);
+    return { items, ...(start + page.limit < all.length ? { cursor: String(start + page.limit) } : {}) };
+  }
+  async markRead(recipient: { role: Role; id: string }, id: string, at: string) {
+    const n = this.notes.get(id);
+    if (!n || n.recipientRole !== recipient.role || n.recipientId !== recipient.id) return false;
+    if (!n.readAt) this.notes.set(id, { ...n, readAt: at });
+    return true;
+  }
+}
+
+/** Keeps every mail; `failing` makes the next sends throw. */
+export class RecordingMailer implements Mailer {
+  sent: Mail[] = [];
+  failing = 0;
+  async send(mail: Mail) {
+    if (this.failing > 0) {
+      this.failing--;
+      throw new Error('mail server unavailable');
+    }
+    this.sent.push(copy(mail));
+  }
+}
+
 const unusedIdempotency: IdempotencyStore = {
   claim: () => Promise.reject(new Error('not used in these tests')),
   complete: () => Promise.reject(new Error('not used in these tests')),
@@ -140,6 +239,10 @@ const unusedIdempotency: IdempotencyStore = {
 export interface FakeWorld {
   deps: Deps;
   store: MemoryStore;
+  users: MemoryUserStore;
+  identity: RecordingIdentity;
+  notifications: MemoryNotificationStore;
+  mailer: RecordingMailer;
   engine: RecordingEngine;
   /** Sets the clock. */
   at(iso: string): void;
@@ -150,6 +253,10 @@ export interface FakeWorld {
 export function fakeWorld(start = '2025-01-15T09:00:00.000Z'): FakeWorld {
   const store = new MemoryStore();
   const engine = new RecordingEngine();
+  const users = new MemoryUserStore();
+  const identity = new RecordingIdentity();
+  const notifications = new MemoryNotificationStore();
+  const mailer = new RecordingMailer();
   let now = new Date(start);
   let id = 0;
   const logs: FakeWorld['logs'] = [];
@@ -157,6 +264,11 @@ export function fakeWorld(start = '2025-01-15T09:00:00.000Z'): FakeWorld {
   const log = (level: string) => (message: string, fields?: Record<string, unknown>) => void logs.push({ level, message, ...(fields ? { fields } : {}) });
   const deps: Deps = {
     store,
+    users,
+    identity,
+    notifications,
+    mailer,
+    settings: DEFAULT_SETTINGS,
     engine,
     clock: { now: () => new Date(now) },
     ids: { next: () => `ID${String(++id).padStart(4, '0')}` },
@@ -165,5 +277,5 @@ export function fakeWorld(start = '2025-01-15T09:00:00.000Z'): FakeWorld {
     metrics: { gauge: async (name, value) => void gauges.push([name, value]) },
     logger: { info: log('info'), warn: log('warn'), error: log('error') },
   };
-  return { deps, store, engine, logs, gauges, at: (iso) => (now = new Date(iso.length === 10 ? `${iso}T09:00:00.000Z` : iso)) };
+  return { deps, store, users, identity, notifications, mailer, engine, logs, gauges, at: (iso) => (now = new Date(iso.length === 10 ? `${iso}T09:00:00.000Z` : iso)) };
 }

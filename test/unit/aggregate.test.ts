@@ -91,7 +91,7 @@ describe('the POP', () => {
 });
 
 describe('escalation: one moment, decided once', () => {
-  it('escalates at 00:00 Amsterdam time on due + 14 days, once, with a notification for the beheerders', () => {
+  it('escalates at 00:00 Amsterdam time on due + 14 days, once, with a escalation for the beheerders', () => {
     const t = inBegeleiding(); // contact due 2025-09-15
     expect(t.openTask!.escalateOn).toBe('2025-09-29');
     expect(escalationMoment(t.openTask!).toISOString()).toBe('2025-09-28T22:00:00.000Z');
@@ -100,7 +100,7 @@ describe('escalation: one moment, decided once', () => {
 
     const escalated = aggregate.escalate(t, { now: new Date('2025-09-28T22:00:00.000Z') });
     expect(escalated.effects).toEqual([
-      { type: 'notify', notification: expect.objectContaining({ notificationId: `${t.openTask!.taskId}-escalation`, kind: 'escalation', recipientRole: 'beheerder' }) },
+      { type: 'recordEscalation', escalation: expect.objectContaining({ escalationId: `${t.openTask!.taskId}-escalation`, kind: 'escalation', recipientRole: 'beheerder' }) },
     ]);
     expect(escalated.next.openTask!.escalatedAt).toBe('2025-09-28T22:00:00.000Z');
     const again = aggregate.escalate(escalated.next, { now: at('2025-10-20') });
@@ -111,12 +111,12 @@ describe('escalation: one moment, decided once', () => {
   it('the escalation of a task is resolved when the task is completed', () => {
     const t = aggregate.escalate(inBegeleiding(), { now: at('2025-09-29') }).next;
     const done = complete(t, { heldOn: '2025-09-30', location: 'home' }, '2025-09-30');
-    expect(done.effects).toContainEqual({ type: 'resolveNotification', notificationId: `${t.openTask!.taskId}-escalation`, at: at('2025-09-30').toISOString() });
+    expect(done.effects).toContainEqual({ type: 'resolveEscalation', escalationId: `${t.openTask!.taskId}-escalation`, at: at('2025-09-30').toISOString() });
   });
 
   it('messages carry no personal data: only the task type, the trajectory id and the due date', () => {
     const { effects } = aggregate.escalate(inBegeleiding(), { now: at('2025-09-29') });
-    const message = (effects[0] as Extract<aggregate.Effect, { type: 'notify' }>).notification.message;
+    const message = (effects[0] as Extract<aggregate.Effect, { type: 'recordEscalation' }>).escalation.message;
     expect(message).toBe('Taak CONTACT (traject TRJ1) is sinds 2025-09-15 verlopen en nog niet afgerond.');
   });
 });

@@ -99,7 +99,7 @@ describe('escalation through the step, the tick and the overview: one rule', () 
     const ctx = { trajectoryId, segment: 0, executionName: `${trajectoryId}-0`, executionStartedAt: '2025-01-20T09:00:00.000Z' };
     world.at('2025-07-28T21:59:00.000Z');
     await escalate(world.deps, ctx);
-    expect(await world.store.listNotifications()).toEqual([]);
+    expect(await world.store.listEscalations()).toEqual([]);
     expect((await overview(world.deps, beheerder)).tasks).toEqual({ open: 1, overdue: 1, pastEscalation: 0 });
     expect(await tick(world.deps)).toEqual({ overdueTasks: 0 });
 
@@ -107,14 +107,14 @@ describe('escalation through the step, the tick and the overview: one rule', () 
     const plan = await escalate(world.deps, ctx);
     await escalate(world.deps, ctx);
     expect(plan).toMatchObject({ next: 'continue', resumeAt: 'kennismaking', segment: 1, executionName: `${trajectoryId}-1` });
-    expect(await world.store.listNotifications()).toEqual([expect.objectContaining({ notificationId: `${taskId}-escalation`, kind: 'escalation' })]);
+    expect(await world.store.listEscalations()).toEqual([expect.objectContaining({ escalationId: `${taskId}-escalation`, kind: 'escalation' })]);
     expect((await overview(world.deps, beheerder)).tasks).toEqual({ open: 1, overdue: 1, pastEscalation: 1 });
     expect(await tick(world.deps)).toEqual({ overdueTasks: 1 });
     expect(world.gauges.at(-1)).toEqual(['OverdueTasks', 1]);
 
     world.at('2025-08-01');
     await completeTask(world.deps, rita, taskId, { heldOn: '2025-08-01', location: 'home' });
-    expect((await world.store.listNotifications())[0]!.resolvedAt).toBe('2025-08-01T09:00:00.000Z');
+    expect((await world.store.listEscalations())[0]!.resolvedAt).toBe('2025-08-01T09:00:00.000Z');
   });
 });
 
@@ -158,7 +158,7 @@ describe('the runner', () => {
       throw new Error('the table is down');
     };
     await expect(changeTrajectory(world.deps, trajectoryId, (t) => aggregate.escalate(t, { now: world.deps.clock.now() }))).rejects.toThrow('the table is down');
-    expect(await world.store.listNotifications()).toHaveLength(1);
+    expect(await world.store.listEscalations()).toHaveLength(1);
   });
 
   it('gives up after repeated lost races with a ConcurrentUpdateError the state machine retries', async () => {

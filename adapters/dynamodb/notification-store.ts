@@ -1,0 +1,198 @@
+/**
+ * Notifications on DynamoDB (table.ts has the layout):
+ * - `REMIND#trajectoryId / REMIND`: the trajectory's next notification moment, in the time-keyed
+ *   sparse index (`gsi2pk REMIND`, `gsi2sk at#trajectoryId`), so a tick reads only what is due.
+ * - `NOTE#notificationId / NOTE`: one notification; in its recipient's inbox (byAssignee,
+ *   `INBOX#role#id`, unread first), in the outbox while its mail is pending (`gsi2pk OUTBOX`,
+ *   `nextAttemptAt#id`), and among the failed deliveries once it gave up (byKind `NOTE_FAILED`).
+ * Every write that can race is conditional.
+ */
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { NotificationStore, ReminderMark } from '../../core/ports';
+import type { Notification, Role } from '../../core/schemas';
+import { batchGetAll, entity, isConditionFailure, queryItems, queryPage } from './client';
+import { INDEX } from './table';
+
+const markKey = (trajectoryId: string) => ({ pk: `REMIND#${trajectoryId}`, sk: 'REMIND' });
+const noteKey = (notificationId: string) => ({ pk: `NOTE#${notificationId}`, sk: 'NOTE' });
+const inboxKey = (recipient: { role: Role; id: string }) => `INBOX#${recipient.role}#${recipient.id}`;
+/** Descending order puts U(nread) before R(ead), and the newest first within each. */
+const inboxSort = (n: Notification) => `${n.readAt ? 'R' : 'U'}#${n.createdAt}#${n.notificationId}`;
+/** Sort keys are `<instant>#…`; '$' sorts right after '#', so the bound includes the instant itself. */
+const upTo = (instant: string) => `${instant}$`;
+
+/** The index keys a notification carries in its state. */
+function noteIndexes(n: Notification): Record<string, string> {
+  return {
+    gsi1pk: inboxKey({ role: n.recipientRole, id: n.recipientId }),
+    gsi1sk: inboxSort(n),
+    ...(n.delivery.status === 'pending' && n.delivery.nextAttemptAt
+      ? { gsi2pk: 'OUTBOX', gsi2sk: `${n.delivery.nextAttemptAt}#${n.notificationId}` }
+      : {}),
+    ...(n.delivery.status === 'failed' ? { gsi4pk: 'NOTE_FAILED', gsi4sk: `${n.delivery.nextAttemptAt ?? n.createdAt}#${n.notificationId}` } : {}),
+  };
+}
+
+export class DynamoNotificationStore implements NotificationStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async markNoLaterThan(trajectoryId: string, at: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: markKey(trajectoryId),
+          UpdateExpression: 'SET #at = :at, trajectoryId = :id, gsi2pk = :remind, gsi2sk = :sk',
+          ConditionExpression: 'attribute_not_exists(#at) OR #at > :at',
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: { ':at': at, ':id': trajectoryId, ':remind': 'REMIND', ':sk': `${at}#${trajectoryId}` },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error; // already as early or earlier
+    }
+  }
+
+  listMarksDue(now: string): Promise<ReminderMark[]> {
+    return queryItems<ReminderMark>(this.doc, this.tableName, {
+      IndexName: INDEX.byEscalation,
+      KeyConditionExpression: 'gsi2pk = :remind AND gsi2sk < :bound',
+      ExpressionAttributeValues: { ':remind': 'REMIND', ':bound': upTo(now) },
+    });
+  }
+
+  async replaceMark(expected: ReminderMark, next: ReminderMark | null): Promise<boolean> {
+    const names = { '#at': 'at', '#taskId': 'taskId', '#through': 'through' };
+    const condition = [
+      '#at = :expectedAt',
+      expected.taskId ? '#taskId = :expectedTask' : 'attribute_not_exists(#taskId)',
+      expected.through ? '#through = :expectedThrough' : 'attribute_not_exists(#through)',
+    ].join(' AND ');
+    const values = {
+      ':expectedAt': expected.at,
+      ...(expected.taskId ? { ':expectedTask': expected.taskId } : {}),
+      ...(expected.through ? { ':expectedThrough': expected.through } : {}),
+    };
+    try {
+      if (next === null) {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: markKey(expected.trajectoryId),
+            // Out of the index, but kept: a later markNoLaterThan finds no `at` and sets one.
+            UpdateExpression: 'REMOVE #at, gsi2pk, gsi2sk, #taskId, #through',
+            ConditionExpression: condition,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        );
+      } else {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...markKey(next.trajectoryId), gsi2pk: 'REMIND', gsi2sk: `${next.at}#${next.trajectoryId}`, ...next },
+            ConditionExpression: condition,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        );
+      }
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async record(notification: Notification): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...noteKey(notification.notificationId), ...noteIndexes(notification), ...notification },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false; // recorded before: once is enough
+      throw error;
+    }
+  }
+
+  async get(notificationId: string): Promise<Notification | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: noteKey(notificationId), ConsistentRead: true }));
+    return out.Item ? entity<Notification>(out.Item) : undefined;
+  }
+
+  listSendable(now: string): Promise<Notification[]> {
+    return queryItems<Notification>(this.doc, this.tableName, {
+      IndexName: INDEX.byEscalation,
+      KeyConditionExpression: 'gsi2pk = :outbox AND gsi2sk < :bound',
+      ExpressionAttributeValues: { ':outbox': 'OUTBOX', ':bound': upTo(now) },
+    });
+  }
+
+  async updateDelivery(notificationId: string, expectedAttempts: number, delivery: Notification['delivery']): Promise<boolean> {
+    const current = await this.get(notificationId);
+    if (!current || current.delivery.attempts !== expectedAttempts) return false;
+    return this.replace({ ...current, delivery }, 'delivery.attempts = :expected', { ':expected': expectedAttempts });
+  }
+
+  listFailed(): Promise<Notification[]> {
+    return queryItems<Notification>(this.doc, this.tableName, {
+      IndexName: INDEX.byKind,
+      KeyConditionExpression: 'gsi4pk = :failed',
+      ExpressionAttributeValues: { ':failed': 'NOTE_FAILED' },
+      ScanIndexForward: false,
+    });
+  }
+
+  async listInbox(recipient: { role: Role; id: string }, page: { limit: number; cursor?: string }): Promise<{ items: Notification[]; cursor?: string }> {
+    const keys = await queryPage<Record<string, unknown>>(
+      this.doc,
+      {
+        TableName: this.tableName,
+        IndexName: INDEX.byAssignee,
+        KeyConditionExpression: 'gsi1pk = :inbox',
+        ExpressionAttributeValues: { ':inbox': inboxKey(recipient) },
+        ScanIndexForward: false,
+      },
+      page,
+    );
+    const items = await batchGetAll<Notification>(this.doc, this.tableName, keys.items.map((k) => ({ pk: k.pk, sk: k.sk })));
+    return { items, ...(keys.cursor ? { cursor: keys.cursor } : {}) };
+  }
+
+  async markRead(recipient: { role: Role; id: string }, notificationId: string, at: string): Promise<boolean> {
+    const current = await this.get(notificationId);
+    if (!current || current.recipientRole !== recipient.role || current.recipientId !== recipient.id) return false;
+    if (current.readAt) return true;
+    // A lost race with the sender changes nothing the reader cares about: read again and retry once.
+    if (await this.replace({ ...current, readAt: at }, 'delivery.attempts = :expected AND attribute_not_exists(readAt)', { ':expected': current.delivery.attempts })) {
+      return true;
+    }
+    return this.markRead(recipient, notificationId, at);
+  }
+
+  /** Writes the notification whole with the index keys of its new state, conditionally. */
+  private async replace(n: Notification, condition: string, values: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...noteKey(n.notificationId), ...noteIndexes(n), ...n },
+          ConditionExpression: `attribute_exists(pk) AND ${condition}`,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}
