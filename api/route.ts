@@ -10,7 +10,7 @@ export interface ResponseDef {
 }
 
 export interface RouteDef {
-  method: 'get' | 'post' | 'patch';
+  method: 'get' | 'post' | 'patch' | 'put';
   /** OpenAPI style: /tasks/{taskId} */
   path: string;
   summary: string;

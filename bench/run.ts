@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { startTrajectory as startAggregate } from '../core/trajectory/aggregate';
-import { as, eventually } from '../test/support/api-client';
+import { addUsers, as, eventually } from '../test/support/api-client';
 import { startTestRuntime } from '../test/support/runtime';
 
 const N = Number(process.env.BENCH_TRAJECTORIES ?? 200);
@@ -33,6 +33,7 @@ const env = await startTestRuntime('2025-01-15');
 try {
   const beheerder = await as(env.runtime.url, env.dataDir, 'beheerder', 'bea');
   const regisseur = await as(env.runtime.url, env.dataDir, 'regisseur', 'rita');
+  await addUsers(beheerder, { userId: 'rita', role: 'regisseur' });
   const register: number[] = [];
   const start: number[] = [];
   const listTasks: number[] = [];

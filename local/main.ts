@@ -27,7 +27,7 @@ process.stdout.write(
     `trajectregie listens on ${runtime.url}`,
     `  OpenAPI:  ${runtime.url}/openapi.json`,
     `  clock:    ${clock}`,
-    `  a token:  npm run token -- beheerder <userId>   (roles: regisseur, beheerder, gemeente)`,
+    `  a token:  npm run token -- beheerder ${process.env.BOOTSTRAP_ADMIN ?? 'admin'}   (then POST /users adds regisseurs and the municipality's people)`,
     '',
   ].join('\n'),
 );

@@ -15,6 +15,7 @@ import { acknowledgeHandover } from '../../core/usecases/handovers';
 import { completeTask } from '../../core/usecases/tasks';
 import { afrondingAdvice } from '../../core/trajectory/completion';
 import { changeInterval, requestAfronding, startTrajectory, withdrawTrajectory } from '../../core/usecases/trajectories';
+import { createUser } from '../../core/usecases/users';
 import { RULES } from '../../core/trajectory/schedule';
 import type { Runtime } from '../../local/runtime';
 
@@ -84,6 +85,14 @@ export async function runCohort(runtime: Runtime, options: CohortOptions): Promi
   const day = () => today(deps.clock.now());
   const clients: Client[] = [];
   const byTrajectory = new Map<string, Client>();
+
+  // The regisseurs are in the directory (a trajectory is given only to an active regisseur); adding them is not the cohort's cost.
+  await (options.quietly ?? ((add) => add()))(async () => {
+    for (let r = 1; r <= options.regisseurs; r++) {
+      const userId = `regisseur-${r}`;
+      await createUser(deps, SYSTEM_BEHEERDER, { userId, displayName: `Regisseur ${r}`, email: `${userId}@simulatie.example`, role: 'regisseur', organisation: 'VWON' });
+    }
+  });
 
   for (let i = 0; i < options.trajectories; i++) {
     const rng = random(Math.floor(cohort() * 2 ** 32));

@@ -1,9 +1,19 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 
 /** The roles of docs/domain.md; a user's Cognito groups become the `cognito:groups` claim the API checks. */
 export const USER_GROUPS = ['regisseur', 'beheerder', 'gemeente'] as const;
+
+/** The Cognito admin actions the directory uses (adapters/identity/cognito.ts), and no more. */
+export const DIRECTORY_ACTIONS = [
+  'cognito-idp:AdminCreateUser',
+  'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminDisableUser',
+  'cognito-idp:AdminEnableUser',
+] as const;
 
 /**
  * The Cognito user pool the API trusts: no self sign-up (a beheerder invites
@@ -48,6 +58,15 @@ export class Auth extends Construct {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
     });
+  }
+
+  /**
+   * The function that keeps the pool in step with the user directory (adapters/identity/cognito.ts)
+   * gets USER_POOL_ID and exactly the admin actions it calls, on this pool only.
+   */
+  bindDirectory(fn: lambda.Function): iam.Grant {
+    fn.addEnvironment('USER_POOL_ID', this.userPool.userPoolId);
+    return this.userPool.grant(fn, ...DIRECTORY_ACTIONS);
   }
 
   /** The token issuer the API verifies: https://cognito-idp.<region>.amazonaws.com/<poolId>. */

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { as, caller, eventually, type Caller } from '../support/api-client';
+import { addUsers, as, caller, eventually, type Caller } from '../support/api-client';
 import { startChildRuntime, type ChildRuntime } from '../support/child-runtime';
 import { issueLocalToken } from '../../adapters/auth/local-issuer';
 
@@ -32,6 +32,7 @@ beforeAll(async () => {
   rita = await as(runtime.url, dataDir, 'regisseur', 'rita');
   rob = await as(runtime.url, dataDir, 'regisseur', 'rob');
   gemeente = await as(runtime.url, dataDir, 'gemeente', 'klantregie');
+  await addUsers(beheerder, { userId: 'rita', role: 'regisseur' }, { userId: 'rob', role: 'regisseur' }, { userId: 'klantregie', role: 'gemeente' });
 });
 afterAll(async () => {
   await runtime?.kill();

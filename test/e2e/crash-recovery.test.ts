@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { as, eventually, type Caller } from '../support/api-client';
+import { addUsers, as, eventually, type Caller } from '../support/api-client';
 import { startChildRuntime, type ChildRuntime } from '../support/child-runtime';
 import { TrajectoryDriver, type OpenTask } from '../support/trajectory-driver';
 
@@ -28,6 +28,7 @@ describe('crash recovery', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'trajectregie-crash-'));
     runtime = await startChildRuntime(env(dataDir));
     let { beheerder, regisseur } = await people(runtime.url);
+    await addUsers(beheerder, { userId: 'rita', role: 'regisseur' });
 
     const { body: client } = await beheerder.post('/clients', {
       firstName: 'Samira',

@@ -14,6 +14,7 @@ export interface Caller {
   get<T = any>(path: string): Promise<Reply<T>>;
   post<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply<T>>;
   patch<T = any>(path: string, body: unknown): Promise<Reply<T>>;
+  put<T = any>(path: string, body: unknown): Promise<Reply<T>>;
 }
 
 export function caller(baseUrl: string, token: string | undefined): Caller {
@@ -34,11 +35,23 @@ export function caller(baseUrl: string, token: string | undefined): Caller {
     get: (path) => send('GET', path),
     post: (path, body, headers) => send('POST', path, body, headers),
     patch: (path, body) => send('PATCH', path, body),
+    put: (path, body) => send('PUT', path, body),
   };
 }
 
 export async function as(baseUrl: string, dataDir: string, role: Role, userId: string): Promise<Caller> {
   return caller(baseUrl, await issueLocalToken(dataDir, role, userId));
+}
+
+/**
+ * Adds people to the directory through the API (a regisseur must be in it, active, to be given a
+ * trajectory); one already there is left as it is.
+ */
+export async function addUsers(beheerder: Caller, ...users: Array<{ userId: string; role: Role; organisation?: string }>): Promise<void> {
+  for (const user of users) {
+    const reply = await beheerder.post('/users', { displayName: user.userId, email: `${user.userId}@example.nl`, ...user });
+    if (reply.status !== 201 && reply.status !== 409) throw new Error(`POST /users ${user.userId}: ${reply.status} ${JSON.stringify(reply.body)}`);
+  }
 }
 
 /** Polls until `probe` returns a value (the workflow moves on asynchronously after a completion). */

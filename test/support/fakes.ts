@@ -279,3 +279,21 @@ export function fakeWorld(start = '2025-01-15T09:00:00.000Z'): FakeWorld {
   };
   return { deps, store, users, identity, notifications, mailer, engine, logs, gauges, at: (iso) => (now = new Date(iso.length === 10 ? `${iso}T09:00:00.000Z` : iso)) };
 }
+
+/** Puts users straight into a fake world's directory, active unless said otherwise (a regisseur must exist to be assigned). */
+export function addUsers(world: FakeWorld, ...users: Array<Pick<User, 'userId' | 'role'> & Partial<User>>): void {
+  const at = world.deps.clock.now().toISOString();
+  for (const user of users) {
+    world.users.users.set(user.userId, {
+      displayName: user.userId,
+      email: `${user.userId}@example.nl`,
+      active: true,
+      preferences: { email: 'each', digestHour: 7 },
+      createdAt: at,
+      createdBy: 'test',
+      updatedAt: at,
+      version: 1,
+      ...user,
+    });
+  }
+}

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { daysBetween } from '../../core/rules/dates';
 import { tick } from '../../core/usecases/oversight';
-import { as, eventually, type Caller } from '../support/api-client';
+import { addUsers, as, eventually, type Caller } from '../support/api-client';
 import { startTestRuntime } from '../support/runtime';
 import { monthsAfter, TrajectoryDriver, type OpenTask } from '../support/trajectory-driver';
 
@@ -40,6 +40,7 @@ beforeEach(async () => {
   env = await startTestRuntime(SETTLED);
   beheerder = await as(env.runtime.url, env.dataDir, 'beheerder', 'bea');
   regisseur = await as(env.runtime.url, env.dataDir, 'regisseur', 'rita');
+  await addUsers(beheerder, { userId: 'rita', role: 'regisseur' });
 });
 afterEach(async () => env.stop());
 
