@@ -29,5 +29,8 @@ export const ESM_REQUIRE_BANNER =
 /** esbuild target matching the Lambda runtime (Node.js 24). */
 export const ESBUILD_TARGET = 'node24';
 
-/** Bundles above this size (minified, in KB) fail the bundle report. */
-export const BUNDLE_LIMIT_KB = 300;
+/**
+ * Bundles above this size (minified, in KB) fail the bundle report. 320 since the API serves the
+ * calendar feed: ical-generator adds ~37 KB, imported on the first feed request only.
+ */
+export const BUNDLE_LIMIT_KB = 320;

@@ -8,8 +8,16 @@ import { Construct } from 'constructs';
 import { acknowledge } from '../nag';
 import { encryptedLogGroup, type LogSettings } from './log-group';
 
-/** The one route that needs no token: the OpenAPI document. */
-export const PUBLIC_ROUTE = 'GET /openapi.json';
+/**
+ * The routes that need no token, each with why: the OpenAPI document, and the calendar feed,
+ * whose secret key in the URL is its credential (calendar apps cannot send a bearer token; the
+ * app checks the key and answers 404 for a wrong one). The access log records the route, never
+ * the query string, so the key is not logged.
+ */
+export const PUBLIC_ROUTES = {
+  'GET /openapi.json': 'The OpenAPI document is public by design: it describes the API and holds no data.',
+  'GET /me/calendar.ics': 'The calendar feed is authorised by the secret key in its URL (calendar apps send no token); the app answers 404 to a wrong key.',
+} as const;
 
 export interface ApiProps {
   handler: lambda.IFunction;
@@ -62,13 +70,11 @@ export class Api extends Construct {
     const authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', props.userPool, {
       userPoolClients: [props.userPoolClient],
     });
-    const [publicRoute] = this.httpApi.addRoutes({ path: '/openapi.json', methods: [apigw.HttpMethod.GET], integration });
+    for (const [routeKey, why] of Object.entries(PUBLIC_ROUTES)) {
+      const [method, path] = routeKey.split(' ') as [keyof typeof apigw.HttpMethod, string];
+      const [route] = this.httpApi.addRoutes({ path, methods: [apigw.HttpMethod[method]], integration });
+      acknowledge(route!, why, 'AwsSolutions-APIG4');
+    }
     this.httpApi.addRoutes({ path: '/{proxy+}', methods: [apigw.HttpMethod.ANY], integration, authorizer });
-
-    acknowledge(
-      publicRoute!,
-      'The OpenAPI document is public by design: it describes the API and holds no data.',
-      'AwsSolutions-APIG4',
-    );
   }
 }
