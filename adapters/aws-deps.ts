@@ -12,13 +12,16 @@
  *   so no other bundle contains them. The SDK is imported on the first engine call
  *   (adapters/workflow/step-functions.ts). Elsewhere `deps.engine` refuses every call, as the
  *   missing IAM grant would.
+ * - Cognito: only the API, which passes `identity` (granted the user pool's admin actions in
+ *   infra); the SDK is imported on the first directory change (adapters/identity/cognito.ts).
+ *   Elsewhere `deps.identity` refuses every call.
  * - Secrets Manager: imported on the first secret read (adapters/secrets.ts), i.e. by
  *   deliver-handover delivering to a configured webhook.
  * - Powertools Metrics: imported on the first gauge (adapters/metrics.ts; tick).
  * - Powertools Tracer (and the X-Ray SDK under it): only in the functions that pass `tracer`.
  */
 import type * as TracerModule from '@aws-lambda-powertools/tracer';
-import type { Deps, WorkflowEngine } from '../core/ports';
+import type { Deps, IdentityProvider, Mailer, WorkflowEngine } from '../core/ports';
 import { systemClock } from './clock/system-clock';
 import { AwsConfig, parseConfig, settingsFrom } from './config';
 import { documentClient, type ClientInstrument } from './dynamodb/client';
@@ -27,6 +30,8 @@ import { DynamoNotificationStore } from './dynamodb/notification-store';
 import { DynamoStore } from './dynamodb/store';
 import { DynamoUserStore } from './dynamodb/user-store';
 import { InboxChannel } from './handover/inbox-channel';
+import type * as CognitoModule from './identity/cognito';
+import type * as SesModule from './mail/ses';
 import { WebhookChannel } from './handover/webhook-channel';
 import { ulidGenerator } from './ids';
 import { createLogger, type LambdaContextFields, type LambdaLogger } from './logger';
@@ -37,12 +42,22 @@ import type * as StepFunctionsModule from './workflow/step-functions';
 /** The Step Functions engine, as `() => import('../adapters/workflow/step-functions')` from the function's own file. */
 export type StepFunctionsLoader = () => Promise<typeof StepFunctionsModule>;
 
+/** The Cognito identity provider, as `() => import('../adapters/identity/cognito')` from the function's own file. */
+export type IdentityLoader = () => Promise<typeof CognitoModule>;
+
+/** The SES mailer, as `() => import('../adapters/mail/ses')` from the function's own file. */
+export type MailerLoader = () => Promise<typeof SesModule>;
+
 /** Powertools Tracer, as `() => import('@aws-lambda-powertools/tracer')` from the function's own file. */
 export type TracerLoader = () => Promise<typeof TracerModule>;
 
 export interface AwsDepsOptions {
   /** The workflow engine on Step Functions; without it `deps.engine` refuses every call. */
   stepFunctions?: StepFunctionsLoader;
+  /** Keeps Cognito (USER_POOL_ID) in step with the directory; without it `deps.identity` refuses every call. */
+  identity?: IdentityLoader;
+  /** Sends mail through SES from MAIL_FROM (the tick); without it `deps.mailer` refuses every mail. */
+  mailer?: MailerLoader;
   /**
    * Traces every AWS SDK call in X-Ray (a subsegment per DynamoDB, Step Functions and Secrets
    * Manager call) and every outgoing HTTP request, such as the municipality webhook.
@@ -66,16 +81,23 @@ export function awsConfig(): AwsConfig {
   return config;
 }
 
-function build(instrument: ClientInstrument, stepFunctions: typeof StepFunctionsModule | undefined): Container {
-  const { TABLE_NAME, POWERTOOLS_LOG_LEVEL, MUNICIPALITY_ENDPOINT: endpoint, MUNICIPALITY_SECRET_ARN: secretArn, STATE_MACHINE_ARN } = awsConfig();
+interface Loaded {
+  stepFunctions: typeof StepFunctionsModule | undefined;
+  cognito: typeof CognitoModule | undefined;
+  ses: typeof SesModule | undefined;
+}
+
+function build(instrument: ClientInstrument, { stepFunctions, cognito, ses }: Loaded): Container {
+  const { TABLE_NAME, POWERTOOLS_LOG_LEVEL, MUNICIPALITY_ENDPOINT: endpoint, MUNICIPALITY_SECRET_ARN: secretArn, STATE_MACHINE_ARN, USER_POOL_ID, MAIL_FROM } =
+    awsConfig();
   const doc = documentClient({}, instrument);
   const logger = createLogger(POWERTOOLS_LOG_LEVEL);
   const deps: Deps = {
     store: new DynamoStore(doc, TABLE_NAME),
     users: new DynamoUserStore(doc, TABLE_NAME),
-    identity: NO_IDENTITY,
+    identity: cognito ? cognito.cognitoIdentity(USER_POOL_ID ?? '', instrument) : NO_IDENTITY,
     notifications: new DynamoNotificationStore(doc, TABLE_NAME),
-    mailer: NO_MAILER,
+    mailer: ses ? ses.sesMailer(MAIL_FROM, instrument) : NO_MAILER,
     settings: settingsFrom(awsConfig()),
     idempotency: new DynamoIdempotencyStore(doc, TABLE_NAME),
     clock: systemClock,
@@ -108,9 +130,10 @@ const NO_ENGINE: WorkflowEngine = { start: refuse, sendTaskSuccess: refuse, send
 const refuseWith = (what: string) => async (): Promise<never> => {
   throw new NoWorkflowEngineError(`This function has no ${what}`);
 };
-// TODO(issue 8, this session): Cognito and SES adapters replace these.
-const NO_IDENTITY = { createUser: refuseWith('identity provider'), setActive: refuseWith('identity provider') };
-const NO_MAILER = { send: refuseWith('mailer') };
+/** The identity provider of a function that is not granted the user pool (it would get AccessDenied). */
+const NO_IDENTITY: IdentityProvider = { createUser: refuseWith('identity provider'), setActive: refuseWith('identity provider') };
+/** The mailer of a function that is not granted SES (it would get AccessDenied). */
+const NO_MAILER: Mailer = { send: refuseWith('mailer') };
 
 /**
  * The adapters of a Lambda function, built on its first invocation (the local runtime imports the
@@ -121,9 +144,14 @@ export async function loadAwsDeps(options: AwsDepsOptions = {}): Promise<Deps> {
   if (!cached) {
     awsConfig(); // a bad configuration fails before anything is loaded
     const traced = options.tracer && process.env.POWERTOOLS_TRACE_ENABLED?.toLowerCase() !== 'false';
-    const [tracing, stepFunctions] = await Promise.all([traced ? options.tracer?.() : undefined, options.stepFunctions?.()]);
+    const [tracing, stepFunctions, cognito, ses] = await Promise.all([
+      traced ? options.tracer?.() : undefined,
+      options.stepFunctions?.(),
+      options.identity?.(),
+      options.mailer?.(),
+    ]);
     const tracer = tracing && new tracing.Tracer({ serviceName: 'trajectregie' });
-    cached ??= build(tracer ? (client) => tracer.captureAWSv3Client(client) : (client) => client, stepFunctions);
+    cached ??= build(tracer ? (client) => tracer.captureAWSv3Client(client) : (client) => client, { stepFunctions, cognito, ses });
   }
   return cached.deps;
 }

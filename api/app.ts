@@ -12,7 +12,7 @@ import { fieldProblems, type Actor } from '../core/schemas';
 import { requireRole } from '../core/usecases/access';
 import { getClient, listClients, registerClient } from '../core/usecases/clients';
 import { acknowledgeHandover, getHandover, listHandovers } from '../core/usecases/handovers';
-import { auditLog, notifications, overview } from '../core/usecases/oversight';
+import { auditLog, overview } from '../core/usecases/oversight';
 import { completeTask, getTask, listTasks } from '../core/usecases/tasks';
 import {
   changeInterval,
@@ -202,7 +202,6 @@ export function createApi(deps: Deps, verify: TokenVerifier, local?: LocalContro
   handle(routes.acknowledgeHandoverRoute, async ({ params }, actor) => ok(await acknowledgeHandover(deps, actor, params.handoverId)));
 
   handle(routes.overviewRoute, async (_, actor) => ok(await overview(deps, actor)));
-  handle(routes.listNotificationsRoute, async (_, actor) => ok({ notifications: await notifications(deps, actor) }));
 
   for (const register of [registerUserRoutes, registerNotificationRoutes, registerCalendarRoutes]) register({ deps, handle, handlePublic });
 

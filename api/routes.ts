@@ -12,7 +12,6 @@ import {
   Handover,
   Id,
   NewClient,
-  Escalation,
   Phase,
   Client,
   AfrondingRequest,
@@ -216,14 +215,6 @@ export const overviewRoute = defineRoute({
   tags: ['beheer'],
   summary: 'The programme at a glance (beheerder): trajectories by phase, failed workflows, overdue tasks, outcomes against the 80% target',
   responses: { 200: { description: 'Counts only; no personal data' }, ...problems(401, 403) },
-});
-
-export const listNotificationsRoute = defineRoute({
-  method: 'get',
-  path: '/notifications',
-  tags: ['beheer'],
-  summary: 'Escalations of overdue tasks (beheerder)',
-  responses: { 200: json(z.object({ notifications: z.array(Escalation) }), 'Notifications'), ...problems(401, 403) },
 });
 
 export const advanceClockRoute = defineRoute({

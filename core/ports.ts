@@ -170,7 +170,10 @@ export interface Mail {
   messageId: string;
 }
 
-/** Sends e-mail: SES on AWS; locally SMTP (SMTP_URL) or .eml files in DATA_DIR/outbox. */
+/**
+ * Sends e-mail: SES on AWS; locally SMTP (SMTP_URL) or .eml files in DATA_DIR/outbox. A failure
+ * that a retry cannot mend (the address refused for good) throws an error with `permanent: true`.
+ */
 export interface Mailer {
   send(mail: Mail): Promise<void>;
 }

@@ -24,6 +24,8 @@ const configSchema = z.object({
   municipalityEndpoint: z.url().optional(),
   /** Sender address of notifications; an SES identity is created for it. */
   mailFrom: z.email().default('trajectregie@example.nl'),
+  /** Where links in notification mails point (`<appBaseUrl>/tasks/<taskId>`); unset: the API's URL. */
+  appBaseUrl: z.url().optional(),
   /** Address that receives alarm notifications. */
   alarmEmail: z.email().default('beheer@example.nl'),
   /** Retention of every log group, in days (a value CloudWatch Logs accepts). */

@@ -94,9 +94,10 @@ export class StatelessStack extends Stack {
     fns.api.addEnvironment('AUTH_AUDIENCE', auth.client.userPoolClientId);
     fns.api.addEnvironment('AUTH_JWKS_URL', `${auth.issuer}/.well-known/jwks.json`);
     this.workflow.grantApi(fns.api);
+    auth.bindDirectory(fns.api);
 
+    // Only the tick sends mail (below): the escalate step records the escalation, the tick tells the beheerders.
     const mail = new Mail(this, 'Mail', { from: config.mailFrom });
-    mail.bindSender(fns.escalate);
 
     if (config.municipalityEndpoint) {
       const webhook = new MunicipalityWebhook(this, 'MunicipalityWebhook', { endpoint: config.municipalityEndpoint, key });
@@ -115,6 +116,8 @@ export class StatelessStack extends Stack {
     const undeliveredTicks = new DeadLetterQueue(this, 'UndeliveredTicks', { key, purpose: 'scheduler ticks EventBridge Scheduler could not deliver' });
     const tick = addFunction('tick', TICK_FUNCTION, failedTicks);
     mail.bindSender(tick);
+    // Links in mails point to the console if configured, else to the API.
+    tick.addEnvironment('APP_BASE_URL', config.appBaseUrl ?? this.api.httpApi.apiEndpoint);
     new TickSchedule(this, 'TickSchedule', { tick, deadLetterQueue: undeliveredTicks });
     const deadLetterQueues: DeadLetterQueue[] = [failedTicks, undeliveredTicks];
 

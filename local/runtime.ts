@@ -30,6 +30,7 @@ import type { StepName } from '../adapters/workflow/definition';
 import { createApi, type LocalControls } from '../api/app';
 import type { Clock, Deps } from '../core/ports';
 import { resumeTrajectory } from '../core/usecases/trajectories';
+import { bootstrapDirectory } from '../core/usecases/users';
 import { buildStep, type HandlerFactory } from '../functions/step-event';
 import { makeHandler as buildDossier } from '../functions/build-dossier';
 import { makeHandler as closeTrajectory } from '../functions/close-trajectory';
@@ -39,6 +40,7 @@ import { makeHandler as openTask } from '../functions/open-task';
 import { makeHandler as plan } from '../functions/plan';
 import { makeHandler as recordFailure } from '../functions/record-failure';
 import { makeHandler as tick } from '../functions/tick';
+import { directorySnapshotWriter, withDirectorySnapshot } from './directory-file';
 import { ensureTable, startEmbeddedDynamo } from './embedded-dynamodb';
 
 const STEP_HANDLERS: Record<StepName, HandlerFactory> = {
@@ -79,13 +81,20 @@ export async function startRuntime(env: Record<string, string | undefined> = pro
 
   // The engine calls the step handlers, which need the engine: tie the knot through a forwarder.
   const engineRef = forwardingEngine(() => engine);
+  // The token command (another process) reads the directory from DATA_DIR/directory.json, written at start and on every change.
+  const directory = new DynamoUserStore(doc, config.TABLE_NAME);
+  const writeDirectory = directorySnapshotWriter(dataDir, directory);
+  const smtp = config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : undefined;
+  const mailer = smtp ?? emlMailer(join(dataDir, 'outbox'), config.MAIL_FROM, logger);
+  // Links in mails point to APP_BASE_URL, else to this runtime once it listens (below).
+  const settings = settingsFrom(config);
   const deps: Deps = {
     store: new DynamoStore(doc, config.TABLE_NAME),
-    users: new DynamoUserStore(doc, config.TABLE_NAME),
+    users: withDirectorySnapshot(directory, writeDirectory, (error) => logger.error('could not write the directory snapshot', { error: String(error) })),
     identity: tableDirectory,
     notifications: new DynamoNotificationStore(doc, config.TABLE_NAME),
-    mailer: config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : emlMailer(join(dataDir, 'outbox'), config.MAIL_FROM, logger),
-    settings: settingsFrom(config, `http://${config.HOST}:${config.PORT}`),
+    mailer,
+    settings,
     idempotency: new DynamoIdempotencyStore(doc, config.TABLE_NAME),
     clock,
     ids: ulidGenerator(),
@@ -97,6 +106,8 @@ export async function startRuntime(env: Record<string, string | undefined> = pro
     metrics: logMetrics(logger),
     logger,
   };
+  await bootstrapDirectory(deps, config.BOOTSTRAP_ADMIN, clock.now());
+  await writeDirectory();
   const handlers = Object.fromEntries(
     Object.entries(STEP_HANDLERS).map(([name, factory]) => [name, buildStep(factory, deps)]),
   ) as Record<StepName, (payload: unknown) => Promise<unknown>>;
@@ -104,9 +115,11 @@ export async function startRuntime(env: Record<string, string | undefined> = pro
   engine.startTicking();
   virtual?.onAdvance(() => engine.checkDeadlines());
 
-  // The scheduler tick, as EventBridge Scheduler runs it on AWS: every 15 minutes and after the clock moves.
+  // The scheduler tick, as EventBridge Scheduler runs it on AWS: every 15 minutes, after the clock
+  // moves, and once at start (what an earlier process recorded and did not send goes out now).
   const runTick = tick(deps);
-  const ticker = setInterval(() => void runTick(undefined).catch((e) => logger.warn('tick failed', { error: String(e) })), 15 * 60_000);
+  const tickInBackground = () => void runTick(undefined).catch((e) => logger.warn('tick failed', { error: String(e) }));
+  const ticker = setInterval(tickInBackground, 15 * 60_000);
   ticker.unref();
 
   const resumed = await resumeAfterRestart(deps, engine);
@@ -128,8 +141,11 @@ export async function startRuntime(env: Record<string, string | undefined> = pro
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolveServer(s));
   });
   const { port } = server.address() as AddressInfo;
+  const url = `http://${config.HOST}:${port}`;
+  if (!config.APP_BASE_URL) settings.appBaseUrl = url;
+  tickInBackground();
   return {
-    url: `http://${config.HOST}:${port}`,
+    url,
     deps,
     engine,
     doc,
@@ -138,6 +154,7 @@ export async function startRuntime(env: Record<string, string | undefined> = pro
       clearInterval(ticker);
       engine.stop();
       await new Promise<void>((r) => server.close(() => r()));
+      smtp?.close();
       await dynamo.close();
     },
   };

@@ -10,7 +10,7 @@
  *   kennismakingsperiode has passed without one);
  * - no task is overdue on the day it is opened: a due date in the past moves to the opening day.
  */
-import { addDays, addMonths, daysBetween, toDate, today } from '../rules/dates';
+import { addDays, addMonths, daysBetween, TIME_ZONE, toDate, today } from '../rules/dates';
 import type { TaskType } from '../schemas';
 
 /** Days after the due date at which an open task is escalated to the beheerder. */
@@ -62,10 +62,20 @@ export const ESCALATION_RULE_TEXT = `Open tasks past their escalation moment (${
 
 /** 00:00 Europe/Amsterdam on a calendar date, as an instant (Amsterdam is UTC+1 or UTC+2). */
 export function startOfDutchDay(iso: string): Date {
-  const utcMidnight = toDate(iso).getTime();
-  for (const hours of [2, 1, 0]) {
-    const candidate = new Date(utcMidnight - hours * 3_600_000);
-    if (today(candidate) === iso) return candidate;
+  return atDutchHour(iso, 0);
+}
+
+const hourInAmsterdam = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hour: '2-digit', hourCycle: 'h23' });
+
+/**
+ * `hour`:00 Amsterdam time on a calendar date, as an instant (the notifications' 08:00). An hour
+ * the clocks skip (02:00 on the last Sunday of March) is the instant they jump at.
+ */
+export function atDutchHour(iso: string, hour: number): Date {
+  const utc = toDate(iso).getTime() + hour * 3_600_000;
+  for (const offsetHours of [2, 1]) {
+    const candidate = new Date(utc - offsetHours * 3_600_000);
+    if (today(candidate) === iso && Number(hourInAmsterdam.format(candidate)) === hour) return candidate;
   }
-  return new Date(utcMidnight);
+  return new Date(utc - 3_600_000);
 }

@@ -1,7 +1,8 @@
 /**
  * How a use case changes a trajectory, written once: load → apply a transition of the aggregate
  * → save conditionally on the version (a lost race loads and applies again) → carry out the
- * effects. Escalations are recorded before the save (idempotent by id, so a crash in between
+ * effects. A task opened or moved marks its trajectory for the notification tick, and
+ * escalations are recorded, before the save (idempotent by id, so a crash in between
  * repeats the record and never loses it); everything else runs after it, and a failure to tell
  * the workflow or to audit never turns a stored change into an error the user would retry.
  */
@@ -10,6 +11,7 @@ import type { Deps } from '../ports';
 import type { Trajectory } from '../schemas';
 import type { Effect, Transition } from '../trajectory/aggregate';
 import { activeTrajectoryClaim, releaseClaim } from './claims';
+import { scheduleFor } from './notify';
 
 const ATTEMPTS = 5;
 
@@ -36,6 +38,8 @@ export async function changeTrajectory<A>(
       return { trajectory: current, answer };
     }
     const saved = { ...next, version: current.version + 1 };
+    // Before the save, so a crash in between cannot lose a task's reminders (core/usecases/notify.ts).
+    await scheduleFor(deps, current, saved);
     try {
       await deps.store.saveTrajectory(saved, current.version);
     } catch (error) {

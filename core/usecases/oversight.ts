@@ -5,8 +5,9 @@
 import type { Deps } from '../ports';
 import { today } from '../rules/dates';
 import { isOverdue, isPastEscalation } from '../trajectory/deadlines';
-import { Phase, type Actor, type AuditEntry, type Escalation } from '../schemas';
+import { Phase, type Actor, type AuditEntry } from '../schemas';
 import { requireRole } from './access';
+import { notifyTick, type NotifyResult } from './notify';
 
 /** The programme's target: 80% of trajectories successful after three years (docs/domain.md). */
 export const SUCCESS_TARGET = 0.8;
@@ -19,11 +20,17 @@ export async function countLongOverdue(deps: Deps): Promise<number> {
   return (await deps.store.listEscalationDue(today(deps.clock.now()))).length;
 }
 
-/** The scheduler tick: publishes the overdue gauge that the alarm watches. */
-export async function tick(deps: Deps): Promise<{ overdueTasks: number }> {
+/**
+ * The scheduler tick: publishes the overdue gauge that the alarm watches, records the
+ * notifications that fell due and sends the outbox (core/usecases/notify.ts); mails that failed
+ * for good are counted for their alarm.
+ */
+export async function tick(deps: Deps): Promise<{ overdueTasks: number; notifications: NotifyResult }> {
   const overdueTasks = await countLongOverdue(deps);
   await deps.metrics.gauge('OverdueTasks', overdueTasks);
-  return { overdueTasks };
+  const notifications = await notifyTick(deps);
+  if (notifications.failed > 0) await deps.metrics.gauge('NotificationsFailed', notifications.failed);
+  return { overdueTasks, notifications };
 }
 
 export interface Overview {
@@ -70,10 +77,4 @@ export async function overview(deps: Deps, actor: Actor): Promise<Overview> {
 export async function auditLog(deps: Deps, actor: Actor, clientId: string): Promise<AuditEntry[]> {
   requireRole(actor, 'beheerder');
   return deps.store.listAudit(clientId);
-}
-
-/** Escalations of overdue tasks, for the beheerder. */
-export async function notifications(deps: Deps, actor: Actor): Promise<Escalation[]> {
-  requireRole(actor, 'beheerder');
-  return deps.store.listEscalations();
 }

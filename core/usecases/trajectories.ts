@@ -11,6 +11,8 @@ import type { Actor, Phase, Trajectory, Withdrawal } from '../schemas';
 import type { TrajectorySummary } from '../trajectory/summary';
 import { assertCanSeeTrajectory, audit, requireRole } from './access';
 import { changeTrajectory } from './change';
+import { scheduleFor } from './notify';
+import { requireActiveRegisseur } from './users';
 import { activeTrajectoryClaim, releaseClaim, takeClaim } from './claims';
 
 export interface StartTrajectoryInput {
@@ -29,6 +31,7 @@ export async function startTrajectory(deps: Deps, actor: Actor, input: StartTraj
   if (!client) {
     throw new ValidationError('Unknown client', [{ field: 'clientId', message: `no client ${input.clientId}` }]);
   }
+  await requireActiveRegisseur(deps, input.regisseurId);
   const now = deps.clock.now();
   const trajectoryId = deps.ids.next();
   await takeClaim(
@@ -49,6 +52,7 @@ export async function startTrajectory(deps: Deps, actor: Actor, input: StartTraj
     now,
   });
   try {
+    await scheduleFor(deps, undefined, started);
     await deps.store.saveTrajectory(started, null);
   } catch (error) {
     await releaseClaim(deps, activeTrajectoryClaim(client.clientId), trajectoryId);

@@ -21,6 +21,13 @@ export const OVERDUE_TASKS_METRIC = {
   dimensionsMap: { service: 'trajectregie' },
 } as const;
 
+/** Notifications whose mail failed on every attempt (core/usecases/notify.ts), counted by the tick when they give up. */
+export const NOTIFICATIONS_FAILED_METRIC = {
+  namespace: 'Trajectregie',
+  metricName: 'NotificationsFailed',
+  dimensionsMap: { service: 'trajectregie' },
+} as const;
+
 export interface AlarmsProps {
   key: kms.IKey;
   alarmEmail: string;
@@ -33,14 +40,14 @@ export interface AlarmsProps {
   dashboard?: boolean;
 }
 
-/** The five alarms, by construct id. */
-export const ALARM_IDS = ['FunctionErrors', 'ExecutionsNotSucceeded', 'DeadLetters', 'Api5xx', 'OverdueTasks'] as const;
+/** The six alarms, by construct id. */
+export const ALARM_IDS = ['FunctionErrors', 'ExecutionsNotSucceeded', 'DeadLetters', 'Api5xx', 'OverdueTasks', 'NotificationsFailed'] as const;
 
 /**
  * Alarms on what needs a person, all notifying one encrypted SNS topic with an e-mail
  * subscription; optionally a dashboard of the same metrics.
  *
- * Five alarms, nine alarm metrics (CloudWatch bills an alarm per metric, a metric-math alarm per
+ * Six alarms, ten alarm metrics (CloudWatch bills an alarm per metric, a metric-math alarm per
  * metric in its expression), so they fit the 10 alarm metrics of CloudWatch's always-free tier:
  * - FunctionErrors: `AWS/Lambda Errors` without a dimension, which CloudWatch aggregates over every
  *   function in the account and region. One deployment has its account to itself (one per
@@ -55,6 +62,8 @@ export const ALARM_IDS = ['FunctionErrors', 'ExecutionsNotSucceeded', 'DeadLette
  *   ticks in UndeliveredTicks, undeliverable alarm mail in UndeliveredAlarmMail.
  * - Api5xx: the API answered 5xx, which includes a throttled or failing API function.
  * - OverdueTasks: open tasks past their escalation moment (the core's deadlines rule).
+ * - NotificationsFailed: a notification's mail failed on every attempt; the beheerders also see
+ *   it in GET /notifications.
  * Throttles have no alarm of their own: each caller turns them into one of the above.
  */
 export class Alarms extends Construct {
@@ -121,6 +130,9 @@ export class Alarms extends Construct {
 
     const overdue = new cloudwatch.Metric({ ...OVERDUE_TASKS_METRIC, period: Duration.hours(1), statistic: cloudwatch.Stats.MAXIMUM });
     this.alarm('OverdueTasks', overdue, ESCALATION_RULE_TEXT);
+
+    const failedMail = new cloudwatch.Metric({ ...NOTIFICATIONS_FAILED_METRIC, period: Duration.hours(1), statistic: cloudwatch.Stats.SUM });
+    this.alarm('NotificationsFailed', failedMail, 'A notification mail failed on every attempt (GET /notifications lists it under failedDeliveries)');
 
     if (props.dashboard) {
       // 29 metrics: within the always-free tier's 50 per dashboard (3 dashboards per account).

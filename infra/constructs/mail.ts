@@ -19,12 +19,15 @@ export class Mail extends Construct {
     this.identity = new ses.EmailIdentity(this, 'Sender', { identity: ses.Identity.email(props.from) });
   }
 
-  /** Sets MAIL_FROM and grants ses:SendEmail (SES v2) on the identity only. */
+  /**
+   * Sets MAIL_FROM and grants sending on the identity only: SES v2 SendEmail with raw content
+   * (adapters/mail/ses.ts) is authorised as ses:SendRawEmail, simple content as ses:SendEmail.
+   */
   bindSender(fn: lambda.Function): void {
     fn.addEnvironment('MAIL_FROM', this.from);
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['ses:SendEmail'],
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
         resources: [
           Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: this.from, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
         ],

@@ -9,7 +9,9 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ESCALATION_RULE_TEXT } from '../../core/trajectory/deadlines';
 import { ALARM_IDS } from '../../infra/constructs/alarms';
-import { PUBLIC_ROUTE } from '../../infra/constructs/api';
+import { PUBLIC_ROUTES } from '../../infra/constructs/api';
+import { createApi } from '../../api/app';
+import { fakeWorld } from '../support/fakes';
 import { WORKFLOW_FUNCTIONS } from '../../infra/constructs/workflow';
 import { functionNameOf, type Resource, type Synthesised, synthesise } from './synth';
 
@@ -78,7 +80,7 @@ describe('functions', () => {
     built.statelessTemplate.resourceCountIs('AWS::SecretsManager::Secret', 0);
   });
 
-  it('gives deliver-handover the endpoint and secret when configured, and escalate the sender', () => {
+  it('gives deliver-handover the endpoint and secret when configured, and only the tick the sender and the link base', () => {
     const withWebhook = synthesise({ municipalityEndpoint: 'https://klantregie.arnhem.nl/overdracht' });
     const deliver = withWebhook.statelessTemplate.findResources('AWS::Lambda::Function', {
       Properties: { Environment: { Variables: { MUNICIPALITY_ENDPOINT: 'https://klantregie.arnhem.nl/overdracht' } } },
@@ -87,7 +89,8 @@ describe('functions', () => {
       ref(withWebhook.stateless.node.findChild('MunicipalityWebhook').node.findChild('Secret')),
     ]);
     withWebhook.statelessTemplate.resourceCountIs('AWS::SecretsManager::Secret', 1);
-    expect(env('escalate')).toMatchObject({ MAIL_FROM: built.config.mailFrom });
+    expect(env('tick')).toMatchObject({ MAIL_FROM: built.config.mailFrom, APP_BASE_URL: expect.anything() });
+    expect(env('escalate')).not.toHaveProperty('MAIL_FROM');
     built.statelessTemplate.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: built.config.mailFrom });
   });
 
@@ -126,16 +129,27 @@ describe('functions', () => {
 });
 
 describe('HTTP API', () => {
-  it('has exactly the public OpenAPI route and the authorised proxy route', () => {
+  it('has exactly the public routes and the authorised proxy route', () => {
     const routes = Object.values(built.statelessTemplate.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
-    expect(routes.map((r) => r.RouteKey).sort()).toEqual(['ANY /{proxy+}', PUBLIC_ROUTE].sort());
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(['ANY /{proxy+}', ...Object.keys(PUBLIC_ROUTES)].sort());
     for (const route of routes) {
-      if (route.RouteKey === PUBLIC_ROUTE) {
+      if (route.RouteKey in PUBLIC_ROUTES) {
         expect(route.AuthorizationType ?? 'NONE').toBe('NONE');
       } else {
         expect(route, route.RouteKey).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: expect.anything() });
       }
     }
+  });
+
+  it('lets through without a token exactly the routes the app declares public', async () => {
+    const app = createApi(fakeWorld().deps, async () => {
+      throw new Error('no token needed here');
+    });
+    const document = (await (await app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { security?: unknown }>> };
+    const declaredPublic = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.entries(operations).flatMap(([method, operation]) => (operation.security ? [] : [`${method.toUpperCase()} ${path}`])),
+    );
+    expect(declaredPublic.sort()).toEqual(Object.keys(PUBLIC_ROUTES).sort());
   });
 
   it('verifies Cognito JWTs for the app client', () => {

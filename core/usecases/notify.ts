@@ -1,0 +1,259 @@
+/**
+ * Telling people what is due (issue 8), in two steps the scheduler tick runs in turn:
+ * 1. record: the trajectories whose next notification moment has come (a sparse index, so the
+ *    read grows with what is due) are read, and each notification the rule (core/notifications/
+ *    schedule.ts) says fell due since the last look is recorded, once per (task, kind,
+ *    occurrence, recipient): the id says all four, and a second record of it changes nothing.
+ *    Then the trajectory's mark moves to its next moment.
+ * 2. send: the outbox (notifications whose mail is pending and due) is sent, each mail claimed
+ *    first by counting the attempt, so overlapping ticks send it once; a failure is retried with
+ *    backoff and, after the last attempt, shown to the beheerders as a failed delivery.
+ * A tick that runs twice, two that overlap, or a crash between recording and sending never lose
+ * or double a notification: what is recorded stays pending until a tick sends it. (A crash after
+ * the mail server accepted a mail and before it was marked sent sends it again after the claim
+ * lapses, with the same Message-ID.)
+ */
+import type { Deps, ReminderMark } from '../ports';
+import { today } from '../rules/dates';
+import type { Client, Notification, Task, Trajectory, User } from '../schemas';
+import { nextDigestMoment, nextMomentAfter, occurrencesBetween, type Occurrence } from '../notifications/schedule';
+import { clientInitials, renderDigest, renderNotification, trajectoryRef, type NotificationFacts } from '../notifications/templates';
+import { daysOverdue } from '../trajectory/deadlines';
+
+/** Attempts at a mail before it counts as failed, and the wait after each failed one. */
+export const SEND_ATTEMPTS = 6;
+const BACKOFF_MINUTES = [1, 5, 30, 120, 720];
+/** How long a claimed mail is left to its sender before another tick may try it. */
+const CLAIM_MINUTES = 5;
+
+/** The notification's id: its task, kind, occurrence and recipient (so it is recorded once). */
+export const notificationIdOf = (taskId: string, o: Pick<Occurrence, 'kind' | 'occurrence'>, recipientId: string) =>
+  `${taskId}.${o.kind}.${o.occurrence}.${recipientId}`;
+
+/**
+ * A change opened or moved a task: its trajectory's mark comes no later than the task's next
+ * moment. Called before the change is saved (a mark too early only costs the tick a look; one
+ * too late would lose a reminder), so a crash in between loses nothing.
+ */
+export async function scheduleFor(deps: Deps, before: Trajectory | undefined, after: Trajectory): Promise<void> {
+  const task = after.status === 'active' ? after.openTask : undefined;
+  if (!task || !moved(before?.openTask, task)) return;
+  const next = nextMomentAfter(task, deps.clock.now(), deps.settings.notify);
+  if (next) await deps.notifications.markNoLaterThan(after.trajectoryId, next.toISOString());
+}
+
+function moved(before: Task | undefined, after: Task): boolean {
+  return (
+    !before ||
+    before.taskId !== after.taskId ||
+    before.dueAt !== after.dueAt ||
+    before.escalateOn !== after.escalateOn ||
+    before.assigneeId !== after.assigneeId
+  );
+}
+
+export interface NotifyResult {
+  /** Trajectories whose mark had come. */
+  looked: number;
+  recorded: number;
+  sent: number;
+  retried: number;
+  failed: number;
+}
+
+/** The tick's notification work: record what fell due, then send the outbox. */
+export async function notifyTick(deps: Deps): Promise<NotifyResult> {
+  const { looked, recorded } = await recordDue(deps);
+  const sending = await sendPending(deps);
+  return { looked, recorded, ...sending };
+}
+
+/** Step 1: record every notification that fell due, for the trajectories whose mark has come. */
+export async function recordDue(deps: Deps): Promise<{ looked: number; recorded: number }> {
+  const now = deps.clock.now();
+  const marks = await deps.notifications.listMarksDue(now.toISOString());
+  if (marks.length === 0) return { looked: 0, recorded: 0 };
+  const directory = await deps.users.listUsers();
+  let recorded = 0;
+  for (const mark of marks) recorded += await recordForMark(deps, mark, directory, now);
+  return { looked: marks.length, recorded };
+}
+
+async function recordForMark(deps: Deps, mark: ReminderMark, directory: User[], now: Date): Promise<number> {
+  const t = await deps.store.getTrajectory(mark.trajectoryId);
+  const task = t?.status === 'active' ? t.openTask : undefined;
+  if (!t || !task) {
+    await deps.notifications.replaceMark(mark, null);
+    return 0;
+  }
+  // From where the last look at this task stopped; a task not looked at yet, from its opening.
+  const from = mark.taskId === task.taskId && mark.through ? new Date(mark.through) : new Date(task.openedAt);
+  let recorded = 0;
+  for (const occurrence of occurrencesBetween(task, from, now, deps.settings.notify)) {
+    for (const user of recipientsOf(occurrence, task, directory)) {
+      if (await deps.notifications.record(notificationOf(t, task, occurrence, user, now))) recorded++;
+    }
+  }
+  const next = nextMomentAfter(task, now, deps.settings.notify);
+  // A change in between (a new task, an earlier mark) wins: the next tick looks again.
+  await deps.notifications.replaceMark(
+    mark,
+    next ? { trajectoryId: t.trajectoryId, at: next.toISOString(), taskId: task.taskId, through: now.toISOString() } : null,
+  );
+  return recorded;
+}
+
+/** Who is told: the task's assignee, or every active user of a role; someone not (or no longer) in the directory is not. */
+function recipientsOf(o: Occurrence, task: Task, directory: User[]): User[] {
+  if (o.to === 'assignee') {
+    const assignee = directory.find((u) => u.userId === task.assigneeId && u.role === task.assigneeRole && u.active);
+    return assignee ? [assignee] : [];
+  }
+  return directory.filter((u) => u.role === o.to && u.active);
+}
+
+function notificationOf(t: Trajectory, task: Task, o: Occurrence, user: User, now: Date): Notification {
+  const channel = user.preferences.email;
+  const nextAttemptAt = channel === 'digest' ? nextDigestMoment(now, user.preferences.digestHour) : now;
+  return {
+    notificationId: notificationIdOf(task.taskId, o, user.userId),
+    kind: o.kind,
+    occurrence: o.occurrence,
+    recipientRole: user.role,
+    recipientId: user.userId,
+    trajectoryId: t.trajectoryId,
+    clientId: t.clientId,
+    taskId: task.taskId,
+    taskType: task.type,
+    dueAt: task.dueAt,
+    moment: o.moment.toISOString(),
+    createdAt: now.toISOString(),
+    delivery:
+      channel === 'none'
+        ? { channel, status: 'skipped', attempts: 0 }
+        : { channel, status: 'pending', attempts: 0, nextAttemptAt: nextAttemptAt.toISOString() },
+  };
+}
+
+// ---------- Sending ----------
+
+type Sending = Pick<NotifyResult, 'sent' | 'retried' | 'failed'>;
+
+/** Step 2: sends every pending mail that is due, each on its own, a digest's items in one mail per recipient. */
+export async function sendPending(deps: Deps): Promise<Sending> {
+  const now = deps.clock.now();
+  const pending = await deps.notifications.listSendable(now.toISOString());
+  const result: Sending = { sent: 0, retried: 0, failed: 0 };
+  if (pending.length === 0) return result;
+  const users = new Map((await deps.users.listUsers()).map((u) => [u.userId, u]));
+  const clients = await clientsOf(deps, pending, now);
+
+  const groups = new Map<string, Notification[]>();
+  for (const n of pending) {
+    const key = n.delivery.channel === 'digest' ? `digest:${n.recipientRole}:${n.recipientId}` : `each:${n.notificationId}`;
+    groups.set(key, [...(groups.get(key) ?? []), n]);
+  }
+  for (const group of groups.values()) {
+    const claimed = await claim(deps, group, now);
+    if (claimed.length === 0) continue;
+    const recipient = users.get(claimed[0]!.recipientId);
+    const outcome = await sendGroup(deps, claimed, recipient, clients, now);
+    for (const n of claimed) await settle(deps, n, outcome, now, result);
+  }
+  return result;
+}
+
+/** The clients named (by initials) in the mails; reading them is audited once per client. */
+async function clientsOf(deps: Deps, pending: Notification[], now: Date): Promise<Map<string, Client>> {
+  const ids = [...new Set(pending.map((n) => n.clientId))];
+  const clients = await deps.store.getClients(ids);
+  await deps.store.appendAudit(
+    clients.map((c) => ({ clientId: c.clientId, at: now.toISOString(), actorId: 'notifications', actorRole: 'system', action: 'read', detail: 'initials for notification mails' })),
+  );
+  return new Map(clients.map((c) => [c.clientId, c]));
+}
+
+/** Counts the attempt on each mail of the group; those another sender counted first are left to it. */
+async function claim(deps: Deps, group: Notification[], now: Date): Promise<Notification[]> {
+  const lease = new Date(now.getTime() + CLAIM_MINUTES * 60_000).toISOString();
+  const claimed: Notification[] = [];
+  for (const n of group) {
+    const delivery = { ...n.delivery, attempts: n.delivery.attempts + 1, nextAttemptAt: lease };
+    if (await deps.notifications.updateDelivery(n.notificationId, n.delivery.attempts, delivery)) claimed.push({ ...n, delivery });
+  }
+  return claimed;
+}
+
+/** A mail to someone no longer active is not sent (skipped); one the mail service refused for good is not retried. */
+type Outcome = { ok: true } | { ok: false; error: string; skip?: boolean; permanent?: boolean };
+
+async function sendGroup(deps: Deps, group: Notification[], recipient: User | undefined, clients: Map<string, Client>, now: Date): Promise<Outcome> {
+  if (!recipient?.active) return { ok: false, error: 'RecipientInactive', skip: true };
+  const facts = group.map((n) => factsOf(deps, n, recipient, clients.get(n.clientId)));
+  const first = group[0]!;
+  const content =
+    first.delivery.channel === 'digest' ? renderDigest(recipient.displayName, today(now), facts) : renderNotification(facts[0]!);
+  const messageId = first.delivery.channel === 'digest' ? `digest.${recipient.userId}.${first.delivery.nextAttemptAt ?? today(now)}` : first.notificationId;
+  try {
+    await deps.mailer.send({ to: recipient.email, ...content, messageId });
+    return { ok: true };
+  } catch (error) {
+    const permanent = (error as { permanent?: unknown }).permanent === true;
+    deps.logger.warn('notification mail not sent', { notificationId: first.notificationId, count: group.length, error: errorName(error), permanent });
+    return { ok: false, error: errorName(error), ...(permanent ? { permanent } : {}) };
+  }
+}
+
+function factsOf(deps: Deps, n: Notification, recipient: User, client: Client | undefined): NotificationFacts {
+  return {
+    kind: n.kind,
+    occurrence: n.occurrence,
+    taskType: n.taskType,
+    dueAt: n.dueAt,
+    daysOverdue: daysOverdue({ dueAt: n.dueAt }, new Date(n.moment)),
+    clientInitials: client ? clientInitials(client.firstName, client.lastName) : '?',
+    trajectoryRef: trajectoryRef(n.trajectoryId),
+    link: `${deps.settings.appBaseUrl}/tasks/${encodeURIComponent(n.taskId)}`,
+    recipientName: recipient.displayName,
+  };
+}
+
+async function settle(deps: Deps, n: Notification, outcome: Outcome, now: Date, result: Sending): Promise<void> {
+  const { attempts } = n.delivery;
+  if (outcome.ok) {
+    const { nextAttemptAt: _next, lastError: _error, ...rest } = n.delivery;
+    await deps.notifications.updateDelivery(n.notificationId, attempts, { ...rest, status: 'sent', sentAt: now.toISOString() });
+    result.sent++;
+    return;
+  }
+  if (outcome.skip) {
+    const { nextAttemptAt: _next, ...rest } = n.delivery;
+    await deps.notifications.updateDelivery(n.notificationId, attempts, { ...rest, status: 'skipped', lastError: outcome.error });
+    return;
+  }
+  if (outcome.permanent || attempts >= SEND_ATTEMPTS) {
+    await deps.notifications.updateDelivery(n.notificationId, attempts, {
+      ...n.delivery,
+      status: 'failed',
+      nextAttemptAt: now.toISOString(),
+      lastError: outcome.error,
+    });
+    deps.logger.error('notification mail failed for good', { notificationId: n.notificationId, attempts, error: outcome.error });
+    result.failed++;
+    return;
+  }
+  const wait = BACKOFF_MINUTES[Math.min(attempts, BACKOFF_MINUTES.length) - 1]!;
+  await deps.notifications.updateDelivery(n.notificationId, attempts, {
+    ...n.delivery,
+    nextAttemptAt: new Date(now.getTime() + wait * 60_000).toISOString(),
+    lastError: outcome.error,
+  });
+  result.retried++;
+}
+
+/** The error's name and, for a mail service's refusal, its code: never its message, which may quote an address. */
+const errorName = (error: unknown) => {
+  if (!(error instanceof Error)) return 'unknown';
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? `${error.name}:${code}` : error.name;
+};
