@@ -1,11 +1,13 @@
 /**
  * `npm run bench`: figures, not verdicts. Starts the local runtime on fresh data and measures the
- * API under a sequential load of N trajectories, the due-index read the scheduler makes (also with
- * 10,000 more trajectories stored), memory, and each Lambda bundle's size.
+ * API under a sequential load of N trajectories, the due-index read the scheduler makes and the
+ * notification tick's look (both with 10,000 more trajectories stored), memory, and each Lambda
+ * bundle's size.
  */
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { startTrajectory as startAggregate } from '../core/trajectory/aggregate';
+import { recordDue, scheduleFor } from '../core/usecases/notify';
 import { addUsers, as, eventually } from '../test/support/api-client';
 import { startTestRuntime } from '../test/support/runtime';
 
@@ -14,6 +16,8 @@ const N = Number(process.env.BENCH_TRAJECTORIES ?? 200);
 const STORED = Number(process.env.BENCH_STORED ?? 10_000);
 const DUE = 10;
 const TICK_DAY = '2025-08-26';
+/** The reminder moment of those DUE kennismakingen (due 2025-08-12; 7 days before, 08:00 Amsterdam) plus an hour: the notification tick's look. */
+const REMINDER_TICK = new Date('2025-08-05T07:00:00.000Z');
 
 function summary(label: string, samples: number[]): string {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -78,8 +82,9 @@ try {
         const trajectoryId = deps.ids.next();
         // Settled long ago: the kennismaking is due 28 days from now, escalated 14 days later (TICK_DAY); else in six months.
         const settledOn = i + j < DUE ? '2025-01-01' : '2025-07-01';
-        const t = startAggregate({ trajectoryId, clientId: `bench-${i + j}`, settledOn, regisseurId: 'rob', executionName: `${trajectoryId}-0`, actor: { userId: 'bea', role: 'beheerder' }, now });
-        return deps.store.saveTrajectory(t, null);
+        const t = startAggregate({ trajectoryId, clientId: `bench-${i + j}`, settledOn, regisseurId: 'rita', executionName: `${trajectoryId}-0`, actor: { userId: 'bea', role: 'beheerder' }, now });
+        // As a start does: the trajectory's next notification moment goes into the sparse index first.
+        return scheduleFor(deps, undefined, t).then(() => deps.store.saveTrajectory(t, null));
       }),
     );
   }
@@ -98,6 +103,13 @@ try {
   for (let i = 0; i < 20; i++) due = (await timed(tick, () => deps.store.listEscalationDue(TICK_DAY))).length;
   const tickItems = itemsRead / 20;
 
+  // The notification tick's look at the moment the DUE reminders fall due: it reads the due marks,
+  // their trajectories and the directory, whatever else is stored (once: it records what it finds).
+  itemsRead = 0;
+  const notifyTick: number[] = [];
+  const looked = await timed(notifyTick, () => recordDue({ ...deps, clock: { now: () => REMINDER_TICK } }));
+  const notifyItems = itemsRead;
+
   console.log(`\ntrajectregie bench — ${N} trajectories on the local runtime (embedded DynamoDB, virtual clock)\n`);
   console.log(summary('POST /clients', register));
   console.log(summary('POST /trajectories (+ workflow start)', start));
@@ -106,6 +118,8 @@ try {
   console.log(summary(`due index read (${dueNow} due)`, dueIndex));
   console.log(summary(`tick's read, ${N + STORED} stored (${due} due)`, tick));
   console.log(`${"tick's read: items read".padEnd(38)} ${tickItems} (keys only, from the escalation index)`);
+  console.log(summary(`notification tick, ${N + STORED} stored (${looked.looked} due)`, notifyTick));
+  console.log(`${'notification tick: items read'.padEnd(38)} ${notifyItems} (the due marks, their trajectories, the directory; ${looked.recorded} recorded)`);
   console.log(`${'workflows caught up after completions'.padEnd(38)} ${workflowCatchUp.toFixed(0)} ms for ${N}`);
   const mem = process.memoryUsage();
   console.log(`${'memory'.padEnd(38)} rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`);

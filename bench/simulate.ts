@@ -32,6 +32,13 @@ export async function simulate(options: SimulationOptions): Promise<{ figures: F
   const runtime = await startRuntime({ DATA_DIR: dataDir, CLOCK: 'virtual', CLOCK_START: '2025-01-06', PORT: '0', POWERTOOLS_LOG_LEVEL: 'ERROR' });
   const meter = new DynamoMeter();
   meter.attach(runtime.doc);
+  // Counted as they happen: every notification recorded, every mail handed to the mailer (.eml files here).
+  const told = { notifications: 0, mails: 0 };
+  const { notifications: store, mailer } = runtime.deps;
+  runtime.deps.notifications = Object.assign(Object.create(store) as typeof store, {
+    record: async (n: Parameters<typeof store.record>[0]) => ((await store.record(n)) ? (told.notifications++, true) : false),
+  });
+  runtime.deps.mailer = { send: async (mail) => (await mailer.send(mail), void told.mails++) };
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 250);
   const started = performance.now();
@@ -54,7 +61,7 @@ export async function simulate(options: SimulationOptions): Promise<{ figures: F
       },
     });
     if (options.progress) process.stderr.write('\n');
-    const notifications = (await runtime.deps.store.listEscalations()).length;
+    const escalations = (await runtime.deps.store.listEscalations()).length;
     const memory = options.priceDeployment ? lambdaMemoryMb() : {};
     const stepMemory = memory.plan ?? 256;
     return {
@@ -63,7 +70,8 @@ export async function simulate(options: SimulationOptions): Promise<{ figures: F
         result,
         meter: meter.figures,
         engine: runtime.engine.stats,
-        notifications,
+        escalations,
+        ...told,
         wallMs,
         rss: { end: rss / 2 ** 20, peak: Math.max(peak, rss) / 2 ** 20, heapUsed: heapUsed / 2 ** 20 },
         lambdaMemoryMb: stepMemory,

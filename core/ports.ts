@@ -189,8 +189,12 @@ export interface ReminderMark {
 }
 
 export interface NotificationStore {
-  /** Moves a trajectory's next notification moment to `at` if that is earlier (or there is none). */
-  markNoLaterThan(trajectoryId: string, at: string): Promise<void>;
+  /**
+   * Marks the trajectory's next notification moment `at`, for `taskId`: replacing a mark that was
+   * for the task `replacing` (the one this change closes), else only if `at` is earlier (or there
+   * is no mark), so a mark is never later than a moment still to come.
+   */
+  markNext(trajectoryId: string, mark: { at: string; taskId: string; replacing?: string }): Promise<void>;
   /** The marks due at `now`: keys and little more, from the sparse index. */
   listMarksDue(now: string): Promise<ReminderMark[]>;
   /** Replaces the mark if it still is `expected` (a concurrent change wins); null removes it. False when it changed. */

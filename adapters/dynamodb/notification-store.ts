@@ -39,20 +39,27 @@ export class DynamoNotificationStore implements NotificationStore {
     private readonly tableName: string,
   ) {}
 
-  async markNoLaterThan(trajectoryId: string, at: string): Promise<void> {
+  async markNext(trajectoryId: string, mark: { at: string; taskId: string; replacing?: string }): Promise<void> {
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: markKey(trajectoryId),
-          UpdateExpression: 'SET #at = :at, trajectoryId = :id, gsi2pk = :remind, gsi2sk = :sk',
-          ConditionExpression: 'attribute_not_exists(#at) OR #at > :at',
-          ExpressionAttributeNames: { '#at': 'at' },
-          ExpressionAttributeValues: { ':at': at, ':id': trajectoryId, ':remind': 'REMIND', ':sk': `${at}#${trajectoryId}` },
+          UpdateExpression: 'SET #at = :at, #taskId = :taskId, trajectoryId = :id, gsi2pk = :remind, gsi2sk = :sk REMOVE #through',
+          ConditionExpression: `attribute_not_exists(#at) OR #at > :at${mark.replacing ? ' OR #taskId = :replacing' : ''}`,
+          ExpressionAttributeNames: { '#at': 'at', '#taskId': 'taskId', '#through': 'through' },
+          ExpressionAttributeValues: {
+            ':at': mark.at,
+            ':taskId': mark.taskId,
+            ':id': trajectoryId,
+            ':remind': 'REMIND',
+            ':sk': `${mark.at}#${trajectoryId}`,
+            ...(mark.replacing ? { ':replacing': mark.replacing } : {}),
+          },
         }),
       );
     } catch (error) {
-      if (!isConditionFailure(error)) throw error; // already as early or earlier
+      if (!isConditionFailure(error)) throw error; // an earlier moment of another task stays: the tick looks then
     }
   }
 

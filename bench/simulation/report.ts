@@ -35,7 +35,11 @@ export interface Figures {
     stateTransitions: number;
     lambdaInvocations: number;
     executions: number;
+    /** Escalations of overdue tasks (the beheerders' list). */
+    escalations: number;
+    /** Notifications recorded (each to one user) and mails sent (one each, or a digest). */
     notifications: number;
+    mails: number;
   };
   readsPerTask: number;
   largestItemBytes: number;
@@ -56,7 +60,9 @@ export function figures(args: {
   result: CohortResult;
   meter: DynamoFigures;
   engine: EngineStats;
+  escalations: number;
   notifications: number;
+  mails: number;
   wallMs: number;
   rss: { end: number; peak: number; heapUsed: number };
   lambdaMemoryMb: number;
@@ -98,7 +104,9 @@ export function figures(args: {
       stateTransitions: per(args.engine.stateTransitions),
       lambdaInvocations: per(args.engine.invocations),
       executions: per(args.engine.executions),
+      escalations: per(args.escalations),
       notifications: per(args.notifications),
+      mails: per(args.mails),
     },
     readsPerTask: args.meter.reads / Math.max(1, tasks),
     largestItemBytes: args.meter.largestItemBytes,
@@ -192,7 +200,8 @@ export function formatFigures(f: Figures): string {
     `database busy     ${n(f.databaseBusySeconds)} s  (wall / database = ${n(f.wallToDatabaseRatio, 2)})`,
     `memory (RSS)      ${n(f.rssMiB.end, 0)} MiB at the end (JavaScript heap in use ${n(f.rssMiB.heapUsed, 0)} MiB), ${n(f.rssMiB.peak, 0)} MiB at the peak`,
     `per trajectory    ${n(p.reads)} reads + ${n(p.queries)} queries, ${n(p.writes)} writes; ${n(p.readUnits)} RRU, ${n(p.writeUnits, 0)} WRU (${n(p.indexWriteUnits, 0)} into indexes)`,
-    `                  ${n(p.stateTransitions)} state transitions, ${n(p.lambdaInvocations)} Lambda invocations, ${n(p.executions, 2)} executions, ${n(p.notifications, 2)} notifications`,
+    `                  ${n(p.stateTransitions)} state transitions, ${n(p.lambdaInvocations)} Lambda invocations, ${n(p.executions, 2)} executions,`,
+    `                  ${n(p.escalations, 2)} escalations, ${n(p.notifications, 1)} notifications recorded, ${n(p.mails, 1)} mails sent`,
     `reads per task    ${n(f.readsPerTask, 2)}; largest item ${n(f.largestItemBytes / 1024)} KiB`,
     `AWS cost          $${f.costUsd.perTrajectory.toFixed(5)} per trajectory lifetime, $${f.costUsd.cohort.toFixed(2)} for the cohort (${f.costUsd.region} list prices of ${f.costUsd.pricesTakenOn}; bench/aws-prices.ts)`,
     `                  ${Object.entries(f.costUsd.breakdownPerTrajectory).map(([k, v]) => `${k} $${v.toFixed(5)}`).join(', ')}`,

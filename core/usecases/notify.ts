@@ -31,15 +31,18 @@ export const notificationIdOf = (taskId: string, o: Pick<Occurrence, 'kind' | 'o
   `${taskId}.${o.kind}.${o.occurrence}.${recipientId}`;
 
 /**
- * A change opened or moved a task: its trajectory's mark comes no later than the task's next
- * moment. Called before the change is saved (a mark too early only costs the tick a look; one
- * too late would lose a reminder), so a crash in between loses nothing.
+ * A change opened or moved a task: its trajectory's mark moves to the task's next moment. Called
+ * before the change is saved, so a crash in between cannot lose a reminder: the mark replaces
+ * only the mark of the task this change closes (whose reminders end with it), and otherwise only
+ * comes earlier. A mark too early costs the tick one look; if the save then fails, the tick finds
+ * the old task still open under a mark for another and records what it missed from its opening.
  */
 export async function scheduleFor(deps: Deps, before: Trajectory | undefined, after: Trajectory): Promise<void> {
   const task = after.status === 'active' ? after.openTask : undefined;
   if (!task || !moved(before?.openTask, task)) return;
   const next = nextMomentAfter(task, deps.clock.now(), deps.settings.notify);
-  if (next) await deps.notifications.markNoLaterThan(after.trajectoryId, next.toISOString());
+  const replacing = before?.openTask && before.openTask.taskId !== task.taskId ? before.openTask.taskId : undefined;
+  if (next) await deps.notifications.markNext(after.trajectoryId, { at: next.toISOString(), taskId: task.taskId, ...(replacing ? { replacing } : {}) });
 }
 
 function moved(before: Task | undefined, after: Task): boolean {

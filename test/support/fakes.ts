@@ -163,10 +163,11 @@ export class RecordingIdentity implements IdentityProvider {
 export class MemoryNotificationStore implements NotificationStore {
   marks = new Map<string, ReminderMark>();
   notes = new Map<string, Notification>();
-  async markNoLaterThan(trajectoryId: string, at: string) {
-    const mark = this.marks.get(trajectoryId);
-    if (!mark) this.marks.set(trajectoryId, { trajectoryId, at });
-    else if (mark.at === '' || mark.at > at) this.marks.set(trajectoryId, { ...mark, at });
+  async markNext(trajectoryId: string, mark: { at: string; taskId: string; replacing?: string }) {
+    const current = this.marks.get(trajectoryId);
+    if (!current || current.at === '' || current.at > mark.at || (mark.replacing !== undefined && current.taskId === mark.replacing)) {
+      this.marks.set(trajectoryId, { trajectoryId, at: mark.at, taskId: mark.taskId });
+    }
   }
   async listMarksDue(now: string) {
     return [...this.marks.values()].filter((m) => m.at !== '' && m.at <= now).sort((a, b) => a.at.localeCompare(b.at)).map(copy);

@@ -6,6 +6,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../bench/simulate';
 import type { Trajectory } from '../../core/schemas';
+import { DEFAULT_SETTINGS } from '../../core/ports';
+import { occurrencesBetween } from '../../core/notifications/schedule';
+import { addDays } from '../../core/rules/dates';
 
 let run: Awaited<ReturnType<typeof simulate>>;
 const N = 8;
@@ -73,9 +76,30 @@ describe('a simulated cohort', () => {
     expect(f.outcomes.completed + f.outcomes.withdrawn).toBe(N);
     expect(f.tasks).toBe(run.result.trajectories.reduce((n, t) => n + t.closedTasks.filter((c) => c.status === 'completed').length, 0));
     const escalated = run.result.trajectories.reduce((n, t) => n + t.closedTasks.filter((c) => c.escalatedAt).length, 0);
-    expect(f.perTrajectory.notifications * N).toBeCloseTo(escalated, 6);
+    expect(f.perTrajectory.escalations * N).toBeCloseTo(escalated, 6);
     expect(f.perTrajectory.executions).toBeGreaterThanOrEqual(1);
     expect(f.perTrajectory.writeUnits).toBeGreaterThan(f.perTrajectory.indexWriteUnits);
     expect(f.capacity.months.length).toBeGreaterThan(30);
+  });
+
+  it('records the notifications the rule asks for, to the regisseur and the one beheerder, and mails each', () => {
+    // Each regisseur task, from its opening to its completion: reminders, due days, overdue reminders
+    // (to its regisseur) and an escalation (to the bootstrap beheerder); the cohort has no municipality users.
+    // A cancelled task (withdrawal, early afronding) was told at most until its trajectory closed.
+    const told = (task: Trajectory['closedTasks'][number], until: Date) =>
+      occurrencesBetween(task, new Date(task.openedAt), until, DEFAULT_SETTINGS.notify).filter((o) => o.to !== 'gemeente').length;
+    let exact = 0;
+    let cancelledAtMost = 0;
+    for (const t of run.result.trajectories) {
+      for (const task of t.closedTasks) {
+        if (task.status === 'completed') exact += told(task, new Date(task.completedAt!));
+        else cancelledAtMost += told(task, new Date(`${addDays(t.outcome!.closedOn, 1)}T00:00:00Z`));
+      }
+    }
+    const recorded = Math.round(run.figures.perTrajectory.notifications * N);
+    expect(exact).toBeGreaterThan(N * 20);
+    expect(recorded).toBeGreaterThanOrEqual(exact);
+    expect(recorded).toBeLessThanOrEqual(exact + cancelledAtMost);
+    expect(Math.round(run.figures.perTrajectory.mails * N)).toBe(recorded);
   });
 });
