@@ -25,8 +25,11 @@ import {
 } from '../core/usecases/trajectories';
 import type { TokenVerifier } from '../adapters/auth/verifier';
 import { registerCalendarRoutes } from './calendar-routes';
+import { registerCaseloadRoutes } from './caseload-routes';
+import { registerClientRoutes } from './client-routes';
 import { registerNotificationRoutes } from './notification-routes';
 import { openApiDocument } from './openapi';
+import { registerSignalRoutes } from './signal-routes';
 import { problemResponse, toProblem } from './problem';
 import { honoPath, type RouteDef, type RouteInput } from './route';
 import * as routes from './routes';
@@ -203,7 +206,16 @@ export function createApi(deps: Deps, verify: TokenVerifier, local?: LocalContro
 
   handle(routes.overviewRoute, async (_, actor) => ok(await overview(deps, actor)));
 
-  for (const register of [registerUserRoutes, registerNotificationRoutes, registerCalendarRoutes]) register({ deps, handle, handlePublic });
+  for (const register of [
+    registerUserRoutes,
+    registerNotificationRoutes,
+    registerCalendarRoutes,
+    registerCaseloadRoutes,
+    registerClientRoutes,
+    registerSignalRoutes,
+  ]) {
+    register({ deps, handle, handlePublic });
+  }
 
   if (local) {
     handle(routes.advanceClockRoute, async ({ body }, actor) => {

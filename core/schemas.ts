@@ -419,9 +419,10 @@ export type User = z.infer<typeof User>;
  * - reminder: 7 days before a task's due date; due: on it; overdue: every 7 days while it stays open
  *   (to the task's assignee);
  * - escalation: at the task's escalation moment (to every beheerder);
- * - handover_unacknowledged: a handover not acknowledged after 7 days (to the municipality's users).
+ * - handover_unacknowledged: a handover not acknowledged after 7 days (to the municipality's users);
+ * - missed_contacts: a contact missed several times in a row (to every beheerder; occurrence = how many).
  */
-export const NotificationKind = z.enum(['reminder', 'due', 'overdue', 'escalation', 'handover_unacknowledged']);
+export const NotificationKind = z.enum(['reminder', 'due', 'overdue', 'escalation', 'handover_unacknowledged', 'missed_contacts']);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 
 /** The outbox side of a notification: how and whether its e-mail went out. */

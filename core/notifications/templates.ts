@@ -238,6 +238,13 @@ export function renderNotification(f: NotificationFacts): RenderedMail {
       ];
       todo = `Neem contact op met ${task.owner} en spreek af wie ${task.the} oppakt en wanneer. De melding verdwijnt uit de escalaties zodra de taak is afgerond.`;
       break;
+    case 'missed_contacts':
+      subject = `${Math.max(1, Math.floor(f.occurrence))} keer gemist: ${task.short} ${forWhom}`;
+      paragraphs = [
+        `${capitalise(task.the)} ${task.prep} ${who} is ${Math.max(1, Math.floor(f.occurrence))} keer achter elkaar niet doorgegaan. Daarom krijg je als beheerder deze melding.`,
+      ];
+      todo = `Overleg met ${task.owner} hoe het contact met deze cliënt weer op gang komt.`;
+      break;
     case 'handover_unacknowledged':
       subject = `Overdracht nog niet bevestigd: ${initials} (${ref})`;
       paragraphs = [`De overdracht van ${who} aan de gemeente staat klaar in trajectregie, maar is nog niet bevestigd.`];
@@ -269,6 +276,7 @@ export function renderNotification(f: NotificationFacts): RenderedMail {
 /** The digest's groups, most urgent first; an item goes in the first group whose kind it has. */
 const GROUPS: Array<{ kind: NotificationKind; heading: string; count: (n: number) => string }> = [
   { kind: 'escalation', heading: 'Geëscaleerd naar de beheerders', count: (n) => `${n} ${n === 1 ? 'escalatie' : 'escalaties'}` },
+  { kind: 'missed_contacts', heading: 'Contact steeds gemist', count: (n) => `${n} keer contact gemist` },
   { kind: 'overdue', heading: 'Te laat', count: (n) => `${n} te laat` },
   { kind: 'handover_unacknowledged', heading: 'Overdracht nog niet bevestigd', count: (n) => `${n} overdracht${n === 1 ? '' : 'en'} niet bevestigd` },
   { kind: 'due', heading: 'Vandaag de uiterste datum', count: (n) => `${n} vandaag` },

@@ -15,7 +15,7 @@
  */
 import type { Deps, ReminderMark } from '../ports';
 import { today } from '../rules/dates';
-import type { Client, Notification, Task, Trajectory, User } from '../schemas';
+import type { Client, Notification, NotificationKind, Task, Trajectory, User } from '../schemas';
 import { nextDigestMoment, nextMomentAfter, occurrencesBetween, type Occurrence } from '../notifications/schedule';
 import { clientInitials, renderDigest, renderNotification, trajectoryRef, type NotificationFacts } from '../notifications/templates';
 import { daysOverdue } from '../trajectory/deadlines';
@@ -53,6 +53,24 @@ function moved(before: Task | undefined, after: Task): boolean {
     before.escalateOn !== after.escalateOn ||
     before.assigneeId !== after.assigneeId
   );
+}
+
+/**
+ * Records a notification that falls due now rather than by the schedule (three contacts missed in
+ * a row), to every active user of a role; the next tick sends it. Once per (task, kind,
+ * occurrence, recipient), like every notification. Answers how many were recorded.
+ */
+export async function notifyNow(
+  deps: Deps,
+  args: { kind: NotificationKind; occurrence: number; trajectory: Trajectory; task: Task; to: Extract<Occurrence['to'], 'beheerder' | 'gemeente'> },
+): Promise<number> {
+  const now = deps.clock.now();
+  const occurrence: Occurrence = { kind: args.kind, occurrence: args.occurrence, moment: now, to: args.to };
+  let recorded = 0;
+  for (const user of recipientsOf(occurrence, args.task, await deps.users.listUsers())) {
+    if (await deps.notifications.record(notificationOf(args.trajectory, args.task, occurrence, user, now))) recorded++;
+  }
+  return recorded;
 }
 
 export interface NotifyResult {
