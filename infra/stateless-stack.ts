@@ -48,8 +48,8 @@ const TICK_FUNCTION: FunctionSettings = {
   description: 'Scheduler tick: reminders, overdue tasks, escalation',
   memorySize: 512,
   timeout: Duration.seconds(60),
-  // Reads the due index and publishes a metric; the reminders it will send need no write either.
-  table: 'read',
+  // Reads the due indexes, records notifications and their delivery, moves the marks.
+  table: 'readWrite',
 };
 
 /** The entry points deployed as Lambda functions (functions/<name>.ts). */

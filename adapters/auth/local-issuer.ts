@@ -1,6 +1,6 @@
 /**
  * The local token issuer: a key pair kept under DATA_DIR signs JWTs shaped like Cognito's
- * access tokens (sub, cognito:groups, token_use: "access", client_id, no aud), which the API
+ * access tokens (sub, username, cognito:groups, token_use: "access", client_id, no aud), which the API
  * verifies exactly as it verifies Cognito's.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -41,7 +41,7 @@ export async function localJwks(dataDir: string): Promise<JSONWebKeySet> {
 export async function issueLocalToken(dataDir: string, role: Role, userId: string, ttl = '12h'): Promise<string> {
   const { privateJwk } = await loadOrCreateKeys(dataDir);
   const key = await importJWK(privateJwk, 'ES256');
-  return new SignJWT({ 'cognito:groups': [role], token_use: 'access', client_id: LOCAL_AUDIENCE })
+  return new SignJWT({ 'cognito:groups': [role], token_use: 'access', client_id: LOCAL_AUDIENCE, username: userId })
     .setProtectedHeader({ alg: 'ES256', kid: KID })
     .setSubject(userId)
     .setIssuer(LOCAL_ISSUER)

@@ -40,7 +40,9 @@ export function createVerifier(options: {
     }
     const groups = Array.isArray(payload['cognito:groups']) ? (payload['cognito:groups'] as unknown[]) : [];
     const role = groups.map((g) => Role.safeParse(g)).find((r) => r.success)?.data;
-    if (!payload.sub || !role) throw new UnauthorizedError('The token names no user or no known role');
-    return { userId: payload.sub, role };
+    // Cognito's `sub` is a generated UUID; `username` is the user id of the directory.
+    const username = typeof payload.username === 'string' ? payload.username : '';
+    if (!username || !role) throw new UnauthorizedError('The token names no user or no known role');
+    return { userId: username, role };
   };
 }

@@ -57,7 +57,14 @@ export async function queryPage<T>(
   input: QueryCommandInput,
   page: { limit: number; cursor?: string },
 ): Promise<{ items: T[]; cursor?: string }> {
-  const out = await doc.send(new QueryCommand({ ...input, Limit: page.limit, ...(page.cursor ? { ExclusiveStartKey: decodeCursor(page.cursor) } : {}) }));
+  let out;
+  try {
+    out = await doc.send(new QueryCommand({ ...input, Limit: page.limit, ...(page.cursor ? { ExclusiveStartKey: decodeCursor(page.cursor) } : {}) }));
+  } catch (error) {
+    // A cursor from another list (or made up) is a start key DynamoDB refuses: the caller's mistake.
+    if (page.cursor && error instanceof Error && error.name === 'ValidationException') throw badCursor();
+    throw error;
+  }
   return {
     items: (out.Items ?? []) as T[],
     ...(out.LastEvaluatedKey ? { cursor: Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') } : {}),
@@ -71,8 +78,10 @@ function decodeCursor(cursor: string): Record<string, unknown> {
   } catch {
     // not JSON: named below
   }
-  throw new ValidationError('Bad cursor', [{ field: 'cursor', message: 'is not a cursor this list gave out' }]);
+  throw badCursor();
 }
+
+const badCursor = () => new ValidationError('Bad cursor', [{ field: 'cursor', message: 'is not a cursor this list gave out' }]);
 
 export function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';

@@ -63,6 +63,23 @@ export class DynamoNotificationStore implements NotificationStore {
     }
   }
 
+  async moveMark(trajectoryId: string, move: { taskId: string; from: string; to: string }): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: markKey(trajectoryId),
+          UpdateExpression: 'SET #at = :to, gsi2sk = :sk',
+          ConditionExpression: '#at = :from AND #taskId = :taskId AND attribute_not_exists(#through)',
+          ExpressionAttributeNames: { '#at': 'at', '#taskId': 'taskId', '#through': 'through' },
+          ExpressionAttributeValues: { ':to': move.to, ':from': move.from, ':taskId': move.taskId, ':sk': `${move.to}#${trajectoryId}` },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error; // moved meanwhile (by the tick or another change): that one stands
+    }
+  }
+
   listMarksDue(now: string): Promise<ReminderMark[]> {
     return queryItems<ReminderMark>(this.doc, this.tableName, {
       IndexName: INDEX.byEscalation,
@@ -144,18 +161,55 @@ export class DynamoNotificationStore implements NotificationStore {
   }
 
   async updateDelivery(notificationId: string, expectedAttempts: number, delivery: Notification['delivery']): Promise<boolean> {
-    const current = await this.get(notificationId);
-    if (!current || current.delivery.attempts !== expectedAttempts) return false;
-    return this.replace({ ...current, delivery }, 'delivery.attempts = :expected', { ':expected': expectedAttempts });
+    // Only the delivery and the keys that follow it: a read mark written at the same time is kept.
+    const pending = delivery.status === 'pending' && delivery.nextAttemptAt;
+    const failed = delivery.status === 'failed';
+    const set = ['delivery = :delivery'];
+    const remove: string[] = [];
+    const values: Record<string, unknown> = { ':delivery': delivery, ':expected': expectedAttempts };
+    if (pending) {
+      set.push('gsi2pk = :outbox', 'gsi2sk = :outboxSort');
+      Object.assign(values, { ':outbox': 'OUTBOX', ':outboxSort': `${delivery.nextAttemptAt}#${notificationId}` });
+    } else {
+      remove.push('gsi2pk', 'gsi2sk');
+    }
+    if (failed) {
+      set.push('gsi4pk = :failed', 'gsi4sk = :failedSort');
+      Object.assign(values, { ':failed': 'NOTE_FAILED', ':failedSort': `${delivery.nextAttemptAt ?? ''}#${notificationId}` });
+    } else {
+      remove.push('gsi4pk', 'gsi4sk');
+    }
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: noteKey(notificationId),
+          UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          ConditionExpression: 'attribute_exists(pk) AND delivery.attempts = :expected',
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
-  listFailed(): Promise<Notification[]> {
-    return queryItems<Notification>(this.doc, this.tableName, {
-      IndexName: INDEX.byKind,
-      KeyConditionExpression: 'gsi4pk = :failed',
-      ExpressionAttributeValues: { ':failed': 'NOTE_FAILED' },
-      ScanIndexForward: false,
-    });
+  /** The newest failed deliveries (at most `limit`). */
+  async listFailed(limit = 100): Promise<Notification[]> {
+    const page = await queryPage<Record<string, unknown>>(
+      this.doc,
+      {
+        TableName: this.tableName,
+        IndexName: INDEX.byKind,
+        KeyConditionExpression: 'gsi4pk = :failed',
+        ExpressionAttributeValues: { ':failed': 'NOTE_FAILED' },
+        ScanIndexForward: false,
+      },
+      { limit },
+    );
+    return batchGetAll<Notification>(this.doc, this.tableName, page.items.map((k) => ({ pk: k.pk, sk: k.sk })));
   }
 
   async listInbox(recipient: { role: Role; id: string }, page: { limit: number; cursor?: string }): Promise<{ items: Notification[]; cursor?: string }> {
@@ -178,28 +232,20 @@ export class DynamoNotificationStore implements NotificationStore {
     const current = await this.get(notificationId);
     if (!current || current.recipientRole !== recipient.role || current.recipientId !== recipient.id) return false;
     if (current.readAt) return true;
-    // A lost race with the sender changes nothing the reader cares about: read again and retry once.
-    if (await this.replace({ ...current, readAt: at }, 'delivery.attempts = :expected AND attribute_not_exists(readAt)', { ':expected': current.delivery.attempts })) {
-      return true;
-    }
-    return this.markRead(recipient, notificationId, at);
-  }
-
-  /** Writes the notification whole with the index keys of its new state, conditionally. */
-  private async replace(n: Notification, condition: string, values: Record<string, unknown>): Promise<boolean> {
+    // Only the read mark and the inbox order that follows it: a delivery written at the same time is kept.
     try {
       await this.doc.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: this.tableName,
-          Item: { ...noteKey(n.notificationId), ...noteIndexes(n), ...n },
-          ConditionExpression: `attribute_exists(pk) AND ${condition}`,
-          ExpressionAttributeValues: values,
+          Key: noteKey(notificationId),
+          UpdateExpression: 'SET readAt = :at, gsi1sk = :sort',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(readAt)',
+          ExpressionAttributeValues: { ':at': at, ':sort': inboxSort({ ...current, readAt: at }) },
         }),
       );
-      return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      if (!isConditionFailure(error)) throw error; // read meanwhile: once is enough
     }
+    return true;
   }
 }

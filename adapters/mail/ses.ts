@@ -30,15 +30,13 @@ export interface SesMailerOptions {
 
 const loadSesSdk = async (): Promise<SesSdk> => import('@aws-sdk/client-sesv2');
 
-/** Errors after which the same mail will be refused again. */
-const PERMANENT_ERRORS = new Set([
-  'MessageRejected',
-  'MailFromDomainNotVerifiedException',
-  'AccountSuspendedException',
-  'SendingPausedException',
-  'BadRequestException',
-  'NotFoundException',
-]);
+/**
+ * Errors about this mail itself, after which the same mail will be refused again. Everything else
+ * (a paused or sandboxed account, a missing grant or configuration set, throttling, an outage)
+ * is about the deployment and passes once it is mended: those are retried with backoff, so the
+ * mails of that window are not lost for good.
+ */
+const PERMANENT_ERRORS = new Set(['MessageRejected', 'MailFromDomainNotVerifiedException', 'BadRequestException']);
 
 /**
  * Sends from `from` ("Name <address>"; the address must be a verified SES identity). `instrument`
@@ -79,7 +77,6 @@ export function sesMailer(from: string, instrument: ClientInstrument = (client) 
 
 function sendError(error: unknown, messageId: string): MailSendError {
   const name = error instanceof Error ? error.name : 'UnknownError';
-  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
-  const permanent = PERMANENT_ERRORS.has(name) || (status !== undefined && status >= 400 && status < 500 && status !== 429 && name !== 'TooManyRequestsException' && name !== 'LimitExceededException');
+  const permanent = PERMANENT_ERRORS.has(name);
   return new MailSendError(messageId, 'ses', name, permanent);
 }

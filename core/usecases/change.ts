@@ -39,13 +39,14 @@ export async function changeTrajectory<A>(
     }
     const saved = { ...next, version: current.version + 1 };
     // Before the save, so a crash in between cannot lose a task's reminders (core/usecases/notify.ts).
-    await scheduleFor(deps, current, saved);
+    const settleMark = await scheduleFor(deps, current, saved);
     try {
       await deps.store.saveTrajectory(saved, current.version);
     } catch (error) {
       if (error instanceof ConcurrentUpdateError) continue;
       throw error;
     }
+    if (settleMark) await afterCommit(deps, 'notification mark not moved on', { trajectoryId }, settleMark);
     await runEffects(deps, saved, effects.filter((e) => e.type !== 'recordEscalation'));
     return { trajectory: saved, answer };
   }

@@ -50,13 +50,16 @@ export async function markRead(deps: Deps, actor: Actor, notificationId: string)
 export async function markAllRead(deps: Deps, actor: Actor): Promise<number> {
   const at = deps.clock.now().toISOString();
   let marked = 0;
-  // Unread come first: read pages until one starts with a read notification.
-  for (;;) {
-    const { items } = await deps.notifications.listInbox(me(actor), { limit: 100 });
-    const unread = items.filter((n) => !n.readAt);
+  // Unread come first: page on until a page holds a read one (or the inbox ends).
+  let cursor: string | undefined;
+  do {
+    const page = await deps.notifications.listInbox(me(actor), { limit: 100, ...(cursor ? { cursor } : {}) });
+    const unread = page.items.filter((n) => !n.readAt);
     for (const n of unread) if (await deps.notifications.markRead(me(actor), n.notificationId, at)) marked++;
-    if (unread.length < items.length || items.length < 100) return marked;
-  }
+    if (unread.length < page.items.length) return marked;
+    cursor = page.cursor;
+  } while (cursor);
+  return marked;
 }
 
 export interface BeheerNotifications {

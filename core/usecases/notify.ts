@@ -27,22 +27,33 @@ const BACKOFF_MINUTES = [1, 5, 30, 120, 720];
 const CLAIM_MINUTES = 5;
 
 /** The notification's id: its task, kind, occurrence and recipient (so it is recorded once). */
-export const notificationIdOf = (taskId: string, o: Pick<Occurrence, 'kind' | 'occurrence'>, recipientId: string) =>
-  `${taskId}.${o.kind}.${o.occurrence}.${recipientId}`;
+/**
+ * The notification's id: its task, kind, occurrence, the day it fell due and its recipient, so it
+ * is recorded once; a due date moved later makes new moments, and so new notifications.
+ */
+export const notificationIdOf = (taskId: string, o: Pick<Occurrence, 'kind' | 'occurrence' | 'moment'>, recipientId: string) =>
+  `${taskId}.${o.kind}.${o.occurrence}.${today(o.moment)}.${recipientId}`;
 
 /**
- * A change opened or moved a task: its trajectory's mark moves to the task's next moment. Called
- * before the change is saved, so a crash in between cannot lose a reminder: the mark replaces
- * only the mark of the task this change closes (whose reminders end with it), and otherwise only
- * comes earlier. A mark too early costs the tick one look; if the save then fails, the tick finds
- * the old task still open under a mark for another and records what it missed from its opening.
+ * A change opened or moved a task: its trajectory's mark moves to the task's next moment. Before
+ * the change is saved, so a crash or a failed save in between cannot lose a reminder, the mark
+ * may only come earlier: when a new task replaces the one this change closes, it goes to the
+ * earlier of both tasks' next moments (the old task is still open if the save fails). Once saved,
+ * the step this returns moves it on to the new task's own moment, unless something moved it
+ * meanwhile. A mark too early only costs the tick one look.
  */
-export async function scheduleFor(deps: Deps, before: Trajectory | undefined, after: Trajectory): Promise<void> {
+export async function scheduleFor(deps: Deps, before: Trajectory | undefined, after: Trajectory): Promise<(() => Promise<void>) | undefined> {
   const task = after.status === 'active' ? after.openTask : undefined;
-  if (!task || !moved(before?.openTask, task)) return;
-  const next = nextMomentAfter(task, deps.clock.now(), deps.settings.notify);
-  const replacing = before?.openTask && before.openTask.taskId !== task.taskId ? before.openTask.taskId : undefined;
-  if (next) await deps.notifications.markNext(after.trajectoryId, { at: next.toISOString(), taskId: task.taskId, ...(replacing ? { replacing } : {}) });
+  if (!task || !moved(before?.openTask, task)) return undefined;
+  const now = deps.clock.now();
+  const next = nextMomentAfter(task, now, deps.settings.notify);
+  if (!next) return undefined;
+  const old = before?.openTask && before.openTask.taskId !== task.taskId ? before.openTask : undefined;
+  const oldNext = old ? nextMomentAfter(old, now, deps.settings.notify) : undefined;
+  const first = oldNext && oldNext < next ? oldNext : next;
+  await deps.notifications.markNext(after.trajectoryId, { at: first.toISOString(), taskId: task.taskId, ...(old ? { replacing: old.taskId } : {}) });
+  if (first === next) return undefined;
+  return () => deps.notifications.moveMark(after.trajectoryId, { taskId: task.taskId, from: first.toISOString(), to: next.toISOString() });
 }
 
 function moved(before: Task | undefined, after: Task): boolean {
@@ -96,7 +107,14 @@ export async function recordDue(deps: Deps): Promise<{ looked: number; recorded:
   if (marks.length === 0) return { looked: 0, recorded: 0 };
   const directory = await deps.users.listUsers();
   let recorded = 0;
-  for (const mark of marks) recorded += await recordForMark(deps, mark, directory, now);
+  for (const mark of marks) {
+    // One trajectory that fails must not keep the others' notifications back; its mark stays, so the next tick tries again.
+    try {
+      recorded += await recordForMark(deps, mark, directory, now);
+    } catch (error) {
+      deps.logger.error('notifications not recorded for a trajectory', { trajectoryId: mark.trajectoryId, error: errorName(error) });
+    }
+  }
   return { looked: marks.length, recorded };
 }
 
@@ -167,21 +185,50 @@ export async function sendPending(deps: Deps): Promise<Sending> {
   const result: Sending = { sent: 0, retried: 0, failed: 0 };
   if (pending.length === 0) return result;
   const users = new Map((await deps.users.listUsers()).map((u) => [u.userId, u]));
-  const clients = await clientsOf(deps, pending, now);
+  const current = await stillOpen(deps, pending, now);
+  const clients = await clientsOf(deps, current, now);
 
   const groups = new Map<string, Notification[]>();
-  for (const n of pending) {
+  for (const n of current) {
     const key = n.delivery.channel === 'digest' ? `digest:${n.recipientRole}:${n.recipientId}` : `each:${n.notificationId}`;
     groups.set(key, [...(groups.get(key) ?? []), n]);
   }
   for (const group of groups.values()) {
-    const claimed = await claim(deps, group, now);
-    if (claimed.length === 0) continue;
-    const recipient = users.get(claimed[0]!.recipientId);
-    const outcome = await sendGroup(deps, claimed, recipient, clients, now);
-    for (const n of claimed) await settle(deps, n, outcome, now, result);
+    // One mail that fails to be settled must not hold back the others; a claimed one is tried again once its claim lapses.
+    try {
+      const claimed = await claim(deps, group, now);
+      if (claimed.length === 0) continue;
+      const recipient = users.get(claimed[0]!.recipientId);
+      const outcome = await sendGroup(deps, claimed, recipient, clients, now);
+      for (const n of claimed) await settle(deps, n, outcome, now, result);
+    } catch (error) {
+      deps.logger.error('notification mail not settled', { notificationId: group[0]!.notificationId, error: errorName(error) });
+    }
   }
   return result;
+}
+
+/**
+ * A notification recorded before this tick (a digest's, a retried one) whose task is no longer
+ * open is not mailed any more (skipped): the regisseur already did it. Those recorded in this
+ * tick were read open a moment ago.
+ */
+async function stillOpen(deps: Deps, pending: Notification[], now: Date): Promise<Notification[]> {
+  const earlier = pending.filter((n) => n.createdAt < now.toISOString());
+  const ids = [...new Set(earlier.map((n) => n.trajectoryId))];
+  const open = new Map(
+    await Promise.all(ids.map(async (id) => [id, (await deps.store.getTrajectory(id))?.openTask?.taskId] as const)),
+  );
+  const current: Notification[] = [];
+  for (const n of pending) {
+    if (n.createdAt >= now.toISOString() || open.get(n.trajectoryId) === n.taskId) {
+      current.push(n);
+      continue;
+    }
+    const { nextAttemptAt: _next, ...rest } = n.delivery;
+    await deps.notifications.updateDelivery(n.notificationId, n.delivery.attempts, { ...rest, status: 'skipped', lastError: 'TaskDone' });
+  }
+  return current;
 }
 
 /** The clients named (by initials) in the mails; reading them is audited once per client. */
@@ -214,7 +261,8 @@ async function sendGroup(deps: Deps, group: Notification[], recipient: User | un
   const first = group[0]!;
   const content =
     first.delivery.channel === 'digest' ? renderDigest(recipient.displayName, today(now), facts) : renderNotification(facts[0]!);
-  const messageId = first.delivery.channel === 'digest' ? `digest.${recipient.userId}.${first.delivery.nextAttemptAt ?? today(now)}` : first.notificationId;
+  // A digest is one mail a day: its id names the recipient and the day, the same on a retry.
+  const messageId = first.delivery.channel === 'digest' ? `digest.${recipient.userId}.${today(now)}` : first.notificationId;
   try {
     await deps.mailer.send({ to: recipient.email, ...content, messageId });
     return { ok: true };

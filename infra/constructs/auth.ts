@@ -29,7 +29,9 @@ export class Auth extends Construct {
     super(scope, id);
     this.userPool = new cognito.UserPool(this, 'Users', {
       selfSignUpEnabled: false,
-      signInAliases: { email: true },
+      // The user name is the directory's user id (adapters/identity/cognito.ts creates users so),
+      // which access tokens carry as `username`; people may also sign in with their e-mail.
+      signInAliases: { username: true, email: true },
       autoVerify: { email: true },
       mfa: cognito.Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },

@@ -21,7 +21,7 @@ export const functionEntry = (name: string): string => path.join(PROJECT_ROOT, '
 export type TableAccess = 'read' | 'readWrite';
 
 /** The DynamoDB and KMS actions each access level needs, and nothing more. */
-const TABLE_ACTIONS: Record<TableAccess, { dynamodb: string[]; kms: string[] }> = {
+export const TABLE_ACTIONS: Record<TableAccess, { dynamodb: string[]; kms: string[] }> = {
   read: {
     dynamodb: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'],
     kms: ['kms:Decrypt', 'kms:DescribeKey'],
@@ -33,8 +33,11 @@ const TABLE_ACTIONS: Record<TableAccess, { dynamodb: string[]; kms: string[] }> 
       'dynamodb:Query',
       'dynamodb:ConditionCheckItem',
       'dynamodb:DescribeTable',
-      // The code writes whole items (conditional PutItem) and deletes links and idempotency keys.
+      // The code writes whole items (conditional PutItem), updates parts of some (UpdateItem: a
+      // wait's token, a notification's delivery or read mark, a trajectory's notification mark)
+      // and deletes links and idempotency keys.
       'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
       'dynamodb:DeleteItem',
     ],
     kms: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
@@ -134,11 +137,11 @@ export class ProjectFunction extends nodejs.NodejsFunction {
     const indexArns = tableDefinition.globalSecondaryIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`);
     this.addToRolePolicy(new iam.PolicyStatement({ actions: actions.dynamodb, resources: [table.tableArn, ...indexArns] }));
     if (access === 'readWrite') {
-      // The audit log is append-only: no function may delete an audit entry.
+      // The audit log is append-only: no function may delete or change an audit entry.
       this.addToRolePolicy(
         new iam.PolicyStatement({
           effect: iam.Effect.DENY,
-          actions: ['dynamodb:DeleteItem'],
+          actions: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
           resources: [table.tableArn],
           conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } },
         }),

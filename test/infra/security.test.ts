@@ -175,20 +175,47 @@ describe('user pool', () => {
 });
 
 describe('the audit log', () => {
-  it('cannot be deleted from by any function that writes the table', () => {
+  it('cannot be deleted from or changed by any function that writes the table', () => {
     const policies = built.statelessTemplate.findResources('AWS::IAM::Policy');
     const writers = Object.values(policies).filter((p: any) =>
-      p.Properties.PolicyDocument.Statement.some((s: any) => s.Effect === 'Allow' && [s.Action].flat().includes('dynamodb:PutItem')),
+      p.Properties.PolicyDocument.Statement.some((s: any) => s.Effect === 'Allow' && [s.Action].flat().some((a: string) => ['dynamodb:PutItem', 'dynamodb:UpdateItem'].includes(a))),
     );
     expect(writers.length).toBeGreaterThan(0);
     for (const policy of writers as any[]) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({
           Effect: 'Deny',
-          Action: 'dynamodb:DeleteItem',
+          Action: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
           Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } },
         }),
       );
     }
+  });
+});
+
+describe('the table grants', () => {
+  it('cover every DynamoDB command the adapters send', async () => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { TABLE_ACTIONS } = await import('../../infra/constructs/project-function');
+    const ACTION: Record<string, string> = {
+      Get: 'GetItem',
+      Put: 'PutItem',
+      Update: 'UpdateItem',
+      Delete: 'DeleteItem',
+      Query: 'Query',
+      BatchGet: 'BatchGetItem',
+      BatchWrite: 'BatchWriteItem',
+      Scan: 'Scan',
+      TransactWrite: 'TransactWriteItems',
+      TransactGet: 'TransactGetItems',
+    };
+    const dir = join(import.meta.dirname, '../../adapters/dynamodb');
+    const used = new Set<string>();
+    for (const file of await readdir(dir)) {
+      for (const [, command] of (await readFile(join(dir, file), 'utf8')).matchAll(/new (\w+)Command\(/g)) used.add(`dynamodb:${ACTION[command!] ?? command}`);
+    }
+    expect(used.size).toBeGreaterThan(4);
+    expect(TABLE_ACTIONS.readWrite.dynamodb).toEqual(expect.arrayContaining([...used]));
   });
 });

@@ -312,7 +312,10 @@ describe('sesMailer', () => {
     const rejected = Object.assign(new Error('Email address is not verified: rita@gemeente.example.nl'), { name: 'MessageRejected', $metadata: { httpStatusCode: 400 } });
     const throttled = Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } });
     const unavailable = Object.assign(new Error('Service unavailable'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } });
-    for (const [error, permanent] of [[rejected, true], [throttled, false], [unavailable, false]] as const) {
+    // About the deployment, not the mail: retried, so a fixed grant or a lifted pause sends it after all.
+    const denied = Object.assign(new Error('not authorized to perform ses:SendRawEmail'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } });
+    const paused = Object.assign(new Error('Sending paused'), { name: 'SendingPausedException', $metadata: { httpStatusCode: 400 } });
+    for (const [error, permanent] of [[rejected, true], [throttled, false], [unavailable, false], [denied, false], [paused, false]] as const) {
       const ses = fakeSes(() => error);
       const failure = await sesMailer(FROM, undefined, { loadSdk: ses.loadSdk }).send(aMail()).catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(MailSendError);

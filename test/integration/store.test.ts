@@ -12,11 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../adapters/clock/virtual-clock';
 import { documentClient } from '../../adapters/dynamodb/client';
 import { DynamoIdempotencyStore } from '../../adapters/dynamodb/idempotency';
+import { DynamoNotificationStore } from '../../adapters/dynamodb/notification-store';
 import { DynamoStore } from '../../adapters/dynamodb/store';
 import { tableDefinition } from '../../adapters/dynamodb/table';
 import { ConcurrentUpdateError, ConflictError, ValidationError } from '../../core/errors';
 import type { Deps } from '../../core/ports';
-import type { Task, Trajectory } from '../../core/schemas';
+import type { Notification, Task, Trajectory } from '../../core/schemas';
 import { registerWait } from '../../core/trajectory/aggregate';
 import { releaseClaim, takeClaim } from '../../core/usecases/claims';
 import { embeddedClientConfig, ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/embedded-dynamodb';
@@ -317,5 +318,55 @@ describe('unique claims', () => {
     expect((await store.getClaim('bsn#998'))?.ownerId).toBe('live');
     await releaseClaim(depsAt('2025-03-02T10:00:00.000Z'), 'bsn#998', 'live');
     expect(await store.getClaim('bsn#998')).toBeUndefined();
+  });
+});
+
+describe('notifications', () => {
+  const note = (id: string, createdAt: string): Notification => ({
+    notificationId: id,
+    kind: 'reminder',
+    occurrence: 1,
+    recipientRole: 'regisseur',
+    recipientId: 'rita',
+    trajectoryId: 'T1',
+    clientId: 'C1',
+    taskId: 'T1-1',
+    taskType: 'CONTACT',
+    dueAt: '2025-03-10',
+    moment: '2025-03-03T07:00:00.000Z',
+    createdAt,
+    delivery: { channel: 'each', status: 'pending', attempts: 0, nextAttemptAt: createdAt },
+  });
+
+  it('records once, and a read mark and a delivery written at the same time both stay', async () => {
+    const notes = new DynamoNotificationStore(doc, TABLE);
+    const n = note('N-race', '2025-03-03T07:00:00.000Z');
+    expect(await notes.record(n)).toBe(true);
+    expect(await notes.record({ ...n, kind: 'due' })).toBe(false);
+    expect((await notes.listSendable('2025-03-03T07:00:00.000Z')).map((x) => x.notificationId)).toContain('N-race');
+
+    // The sender claims, the regisseur reads, the sender settles: neither write undoes the other.
+    const claimed = { ...n.delivery, attempts: 1, nextAttemptAt: '2025-03-03T07:05:00.000Z' };
+    expect(await notes.updateDelivery('N-race', 0, claimed)).toBe(true);
+    expect(await notes.markRead({ role: 'regisseur', id: 'rita' }, 'N-race', '2025-03-03T07:01:00.000Z')).toBe(true);
+    expect(await notes.updateDelivery('N-race', 1, { channel: 'each', status: 'sent', attempts: 1, sentAt: '2025-03-03T07:01:00.000Z' })).toBe(true);
+    expect(await notes.get('N-race')).toMatchObject({ readAt: '2025-03-03T07:01:00.000Z', delivery: { status: 'sent' } });
+    expect((await notes.listSendable('2025-03-04T00:00:00.000Z')).map((x) => x.notificationId)).not.toContain('N-race');
+    // A second sender with the old count loses.
+    expect(await notes.updateDelivery('N-race', 0, claimed)).toBe(false);
+  });
+
+  it('pages an inbox unread first, and refuses another inbox cursor with a 400', async () => {
+    const notes = new DynamoNotificationStore(doc, TABLE);
+    for (let i = 0; i < 5; i++) await notes.record(note(`N-page-${i}`, `2025-04-0${i + 1}T07:00:00.000Z`));
+    await notes.record({ ...note('N-other', '2025-04-01T07:00:00.000Z'), recipientId: 'ravi' });
+    await notes.markRead({ role: 'regisseur', id: 'rita' }, 'N-page-4', '2025-04-06T07:00:00.000Z');
+    const first = await notes.listInbox({ role: 'regisseur', id: 'rita' }, { limit: 3 });
+    const ids = first.items.map((x) => x.notificationId);
+    expect(ids.slice(0, 3)).toEqual(['N-page-3', 'N-page-2', 'N-page-1']);
+    const ravis = await notes.listInbox({ role: 'regisseur', id: 'ravi' }, { limit: 1 });
+    expect(ravis.items.map((x) => x.notificationId)).toEqual(['N-other']);
+    // Rita hands in a cursor of her own list on ravi's inbox: the store refuses it as bad input.
+    await expect(notes.listInbox({ role: 'regisseur', id: 'ravi' }, { limit: 1, cursor: first.cursor! })).rejects.toBeInstanceOf(ValidationError);
   });
 });

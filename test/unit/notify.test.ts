@@ -12,7 +12,7 @@ import { beheerNotifications, markAllRead, markRead, myNotifications } from '../
 import { recordDue, sendPending, SEND_ATTEMPTS } from '../../core/usecases/notify';
 import { tick } from '../../core/usecases/oversight';
 import { completeTask } from '../../core/usecases/tasks';
-import { startTrajectory } from '../../core/usecases/trajectories';
+import { changeInterval, startTrajectory } from '../../core/usecases/trajectories';
 import { fakeWorld, type FakeWorld } from '../support/fakes';
 
 const beheerder: Actor = { userId: 'bea', role: 'beheerder' };
@@ -136,6 +136,21 @@ describe('over the first months of a trajectory', () => {
     await expect(markRead(world.deps, rita, beas)).rejects.toThrow(/No notification/);
     // A beheerder's inbox never names the client.
     expect((await myNotifications(world.deps, beheerder, { limit: 10 })).items[0]!.clientName).toBeUndefined();
+  });
+});
+
+describe('a due date that moves', () => {
+  it('reminds of the new date: a moved contact gets its own reminder and due-day mail', async () => {
+    await days('2025-01-20', '2025-09-22', {
+      '2025-07-15': complete({ heldOn: '2025-07-15', location: 'home' }),
+      '2025-08-20': complete({ agreedOn: '2025-08-20', location: 'home', goals: [], baseline: { scores: { finances: 2 } } }),
+      // The contact was due 20 September (reminded 13th, due mail 20th); now every three months: due 20 November.
+      '2025-09-22': () => changeInterval(world.deps, rita, trajectoryId, 3),
+    });
+    await days('2025-09-23', '2025-11-21');
+    const contact = kinds('rita').filter((k) => k.endsWith('-09-13') || k.endsWith('-09-20') || k.startsWith('reminder#1@2025-11') || k.startsWith('due#1@2025-11'));
+    expect(contact).toEqual(['due#1@2025-09-20', 'due#1@2025-11-20', 'reminder#1@2025-09-13', 'reminder#1@2025-11-13']);
+    expect(kinds('rita').filter((k) => k.startsWith('overdue'))).toEqual([]);
   });
 });
 

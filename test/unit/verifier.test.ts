@@ -16,13 +16,13 @@ let sign: (claims: Record<string, unknown>, opts?: { exp?: boolean; issuer?: str
 let verify: TokenVerifier;
 
 /** The claims of a Cognito access token for the app client (besides iss, sub, iat, exp). */
-const access = (claims: Record<string, unknown>) => ({ token_use: 'access', client_id: 'client-123', scope: 'aws.cognito.signin.user.admin', ...claims });
+const access = (claims: Record<string, unknown>) => ({ token_use: 'access', client_id: 'client-123', scope: 'aws.cognito.signin.user.admin', username: 'rita', ...claims });
 
 beforeAll(async () => {
   const { privateKey, publicKey } = await generateKeyPair('ES256');
   verify = createVerifier({ issuer: ISSUER, audience: 'client-123', jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' }] } });
   sign = async (claims, opts = {}) => {
-    const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer(opts.issuer ?? ISSUER).setSubject('rita').setIssuedAt();
+    const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer(opts.issuer ?? ISSUER).setSubject('3f1c2b9e-7d41-4c55-9a0e-5d2b8c1e6a70').setIssuedAt();
     if (opts.exp !== false) jwt.setExpirationTime('1h');
     return jwt.sign(privateKey);
   };
@@ -38,6 +38,12 @@ describe('the token verifier', () => {
     const idToken = await sign({ token_use: 'id', aud: 'client-123', 'cognito:groups': ['beheerder'], email: 'rita@example.org' });
     await expect(verify(`Bearer ${idToken}`)).rejects.toThrow(UnauthorizedError);
     await expect(verify(`Bearer ${idToken}`)).rejects.toThrow(/ID token.*access token/);
+  });
+
+  it("takes the user id from the access token's username (Cognito's sub is a generated UUID), and refuses a token without one", async () => {
+    expect(await verify(`Bearer ${await sign(access({ username: 'ravi', 'cognito:groups': ['regisseur'] }))}`)).toEqual({ userId: 'ravi', role: 'regisseur' });
+    const { username: _none, ...withoutUsername } = access({ 'cognito:groups': ['regisseur'] });
+    await expect(verify(`Bearer ${await sign(withoutUsername)}`)).rejects.toThrow(/names no user/);
   });
 
   it('refuses a token without token_use "access", whatever its audience claims', async () => {
