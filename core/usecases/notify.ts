@@ -79,7 +79,7 @@ export async function notifyNow(
   const occurrence: Occurrence = { kind: args.kind, occurrence: args.occurrence, moment: now, to: args.to };
   let recorded = 0;
   for (const user of recipientsOf(occurrence, args.task, await deps.users.listUsers())) {
-    if (await deps.notifications.record(notificationOf(args.trajectory, args.task, occurrence, user, now))) recorded++;
+    if (await deps.notifications.record(notificationOf(args.trajectory, args.task, occurrence, user, now, { claimed: false }))) recorded++;
   }
   return recorded;
 }
@@ -93,44 +93,66 @@ export interface NotifyResult {
   failed: number;
 }
 
-/** The tick's notification work: record what fell due, then send the outbox. */
+/**
+ * The tick's notification work: record what fell due and mail it at once, then send what else the
+ * outbox holds (digests at their hour, retries, mails of a tick that died). The directory is read
+ * once for both.
+ */
 export async function notifyTick(deps: Deps): Promise<NotifyResult> {
-  const { looked, recorded } = await recordDue(deps);
-  const sending = await sendPending(deps);
-  return { looked, recorded, ...sending };
+  const now = deps.clock.now();
+  let directory: User[] | undefined;
+  const users = async () => (directory ??= await deps.users.listUsers());
+  const { looked, recorded, fresh } = await recordDue(deps, users);
+  const result: Sending = { sent: 0, retried: 0, failed: 0 };
+  if (fresh.length > 0) await sendGroups(deps, fresh.map((n) => [n]), await users(), now, result);
+  await sendPending(deps, users, result);
+  return { looked, recorded, ...result };
 }
 
-/** Step 1: record every notification that fell due, for the trajectories whose mark has come. */
-export async function recordDue(deps: Deps): Promise<{ looked: number; recorded: number }> {
+/**
+ * Step 1: record every notification that fell due, for the trajectories whose mark has come. A
+ * mail to go at once is recorded already claimed by this tick (its first attempt counted, the
+ * claim's lease as its next attempt), so this tick sends it without another write to claim it,
+ * no other tick sends it meanwhile, and if this one dies first a later tick sends it once the
+ * lease lapses. Answers those, to send.
+ */
+export async function recordDue(
+  deps: Deps,
+  users: () => Promise<User[]> = () => deps.users.listUsers(),
+): Promise<{ looked: number; recorded: number; fresh: Notification[] }> {
   const now = deps.clock.now();
   const marks = await deps.notifications.listMarksDue(now.toISOString());
-  if (marks.length === 0) return { looked: 0, recorded: 0 };
-  const directory = await deps.users.listUsers();
+  if (marks.length === 0) return { looked: 0, recorded: 0, fresh: [] };
+  const directory = await users();
+  const fresh: Notification[] = [];
   let recorded = 0;
   for (const mark of marks) {
     // One trajectory that fails must not keep the others' notifications back; its mark stays, so the next tick tries again.
     try {
-      recorded += await recordForMark(deps, mark, directory, now);
+      const mine = await recordForMark(deps, mark, directory, now);
+      recorded += mine.length;
+      fresh.push(...mine.filter((n) => n.delivery.status === 'pending' && n.delivery.attempts > 0));
     } catch (error) {
       deps.logger.error('notifications not recorded for a trajectory', { trajectoryId: mark.trajectoryId, error: errorName(error) });
     }
   }
-  return { looked: marks.length, recorded };
+  return { looked: marks.length, recorded, fresh };
 }
 
-async function recordForMark(deps: Deps, mark: ReminderMark, directory: User[], now: Date): Promise<number> {
+async function recordForMark(deps: Deps, mark: ReminderMark, directory: User[], now: Date): Promise<Notification[]> {
   const t = await deps.store.getTrajectory(mark.trajectoryId);
   const task = t?.status === 'active' ? t.openTask : undefined;
   if (!t || !task) {
     await deps.notifications.replaceMark(mark, null);
-    return 0;
+    return [];
   }
   // From where the last look at this task stopped; a task not looked at yet, from its opening.
   const from = mark.taskId === task.taskId && mark.through ? new Date(mark.through) : new Date(task.openedAt);
-  let recorded = 0;
+  const recorded: Notification[] = [];
   for (const occurrence of occurrencesBetween(task, from, now, deps.settings.notify)) {
     for (const user of recipientsOf(occurrence, task, directory)) {
-      if (await deps.notifications.record(notificationOf(t, task, occurrence, user, now))) recorded++;
+      const notification = notificationOf(t, task, occurrence, user, now, { claimed: true });
+      if (await deps.notifications.record(notification)) recorded.push(notification);
     }
   }
   const next = nextMomentAfter(task, now, deps.settings.notify);
@@ -151,9 +173,10 @@ function recipientsOf(o: Occurrence, task: Task, directory: User[]): User[] {
   return directory.filter((u) => u.role === o.to && u.active);
 }
 
-function notificationOf(t: Trajectory, task: Task, o: Occurrence, user: User, now: Date): Notification {
+function notificationOf(t: Trajectory, task: Task, o: Occurrence, user: User, now: Date, options: { claimed: boolean }): Notification {
   const channel = user.preferences.email;
-  const nextAttemptAt = channel === 'digest' ? nextDigestMoment(now, user.preferences.digestHour) : now;
+  const claimed = options.claimed && channel === 'each';
+  const nextAttemptAt = channel === 'digest' ? nextDigestMoment(now, user.preferences.digestHour) : claimed ? leaseFrom(now) : now;
   return {
     notificationId: notificationIdOf(task.taskId, o, user.userId),
     kind: o.kind,
@@ -170,7 +193,7 @@ function notificationOf(t: Trajectory, task: Task, o: Occurrence, user: User, no
     delivery:
       channel === 'none'
         ? { channel, status: 'skipped', attempts: 0 }
-        : { channel, status: 'pending', attempts: 0, nextAttemptAt: nextAttemptAt.toISOString() },
+        : { channel, status: 'pending', attempts: claimed ? 1 : 0, nextAttemptAt: nextAttemptAt.toISOString() },
   };
 }
 
@@ -179,33 +202,43 @@ function notificationOf(t: Trajectory, task: Task, o: Occurrence, user: User, no
 type Sending = Pick<NotifyResult, 'sent' | 'retried' | 'failed'>;
 
 /** Step 2: sends every pending mail that is due, each on its own, a digest's items in one mail per recipient. */
-export async function sendPending(deps: Deps): Promise<Sending> {
+export async function sendPending(
+  deps: Deps,
+  users: () => Promise<User[]> = () => deps.users.listUsers(),
+  result: Sending = { sent: 0, retried: 0, failed: 0 },
+): Promise<Sending> {
   const now = deps.clock.now();
   const pending = await deps.notifications.listSendable(now.toISOString());
-  const result: Sending = { sent: 0, retried: 0, failed: 0 };
   if (pending.length === 0) return result;
-  const users = new Map((await deps.users.listUsers()).map((u) => [u.userId, u]));
   const current = await stillOpen(deps, pending, now);
-  const clients = await clientsOf(deps, current, now);
-
   const groups = new Map<string, Notification[]>();
   for (const n of current) {
     const key = n.delivery.channel === 'digest' ? `digest:${n.recipientRole}:${n.recipientId}` : `each:${n.notificationId}`;
     groups.set(key, [...(groups.get(key) ?? []), n]);
   }
+  const claimed: Notification[][] = [];
   for (const group of groups.values()) {
-    // One mail that fails to be settled must not hold back the others; a claimed one is tried again once its claim lapses.
+    const mine = await claim(deps, group, now);
+    if (mine.length > 0) claimed.push(mine);
+  }
+  await sendGroups(deps, claimed, await users(), now, result);
+  return result;
+}
+
+/** Sends groups this tick has claimed (one mail each) and settles each notification by the outcome. */
+async function sendGroups(deps: Deps, groups: Notification[][], directory: User[], now: Date, result: Sending): Promise<void> {
+  if (groups.length === 0) return;
+  const users = new Map(directory.map((u) => [u.userId, u]));
+  const clients = await clientsOf(deps, groups.flat(), now);
+  for (const group of groups) {
+    // One mail that fails to be settled must not hold back the others; it is tried again once its claim lapses.
     try {
-      const claimed = await claim(deps, group, now);
-      if (claimed.length === 0) continue;
-      const recipient = users.get(claimed[0]!.recipientId);
-      const outcome = await sendGroup(deps, claimed, recipient, clients, now);
-      for (const n of claimed) await settle(deps, n, outcome, now, result);
+      const outcome = await sendGroup(deps, group, users.get(group[0]!.recipientId), clients, now);
+      for (const n of group) await settle(deps, n, outcome, now, result);
     } catch (error) {
       deps.logger.error('notification mail not settled', { notificationId: group[0]!.notificationId, error: errorName(error) });
     }
   }
-  return result;
 }
 
 /**
@@ -241,9 +274,11 @@ async function clientsOf(deps: Deps, pending: Notification[], now: Date): Promis
   return new Map(clients.map((c) => [c.clientId, c]));
 }
 
+const leaseFrom = (now: Date) => new Date(now.getTime() + CLAIM_MINUTES * 60_000);
+
 /** Counts the attempt on each mail of the group; those another sender counted first are left to it. */
 async function claim(deps: Deps, group: Notification[], now: Date): Promise<Notification[]> {
-  const lease = new Date(now.getTime() + CLAIM_MINUTES * 60_000).toISOString();
+  const lease = leaseFrom(now).toISOString();
   const claimed: Notification[] = [];
   for (const n of group) {
     const delivery = { ...n.delivery, attempts: n.delivery.attempts + 1, nextAttemptAt: lease };

@@ -173,26 +173,33 @@ describe('sending', () => {
     expect(list.failedDeliveries.map((n) => n.notificationId)).toEqual([reminder!.notificationId]);
   });
 
-  it('sends what was recorded before a crash, once', async () => {
+  const at = (minutes: number) => new Date(Date.parse(nine('2025-07-08')) + minutes * 60_000).toISOString();
+
+  it("sends what was recorded before a crash, once, when the dead tick's claim lapses", async () => {
     reminderDay();
     await recordDue(world.deps); // ... and the process dies before sending
+    expect(notes()[0]!.delivery).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: at(5) });
+    await Promise.all([tick(world.deps), tick(world.deps)]);
     expect(world.mailer.sent).toHaveLength(0);
+    world.at(at(5));
     await Promise.all([tick(world.deps), tick(world.deps)]);
     expect(world.mailer.sent).toHaveLength(1);
     await tick(world.deps);
     expect(world.mailer.sent).toHaveLength(1);
   });
 
-  it('sends a mail claimed by a sender that died after the claim lapses, once', async () => {
+  it('sends a mail claimed by a sender that died after the claim, once that claim lapses', async () => {
     reminderDay();
     await recordDue(world.deps);
     const [n] = notes();
-    await world.deps.notifications.updateDelivery(n!.notificationId, 0, { ...n!.delivery, attempts: 1, nextAttemptAt: new Date(Date.parse(nine('2025-07-08')) + 5 * 60_000).toISOString() });
+    world.at(at(5));
+    // Another tick claimed it (its second attempt) and died before sending.
+    expect(await world.deps.notifications.updateDelivery(n!.notificationId, 1, { ...n!.delivery, attempts: 2, nextAttemptAt: at(10) })).toBe(true);
     await sendPending(world.deps);
     expect(world.mailer.sent).toHaveLength(0);
-    world.at(new Date(Date.parse(nine('2025-07-08')) + 5 * 60_000).toISOString());
+    world.at(at(10));
     await sendPending(world.deps);
     expect(world.mailer.sent).toHaveLength(1);
-    expect(notes()[0]!.delivery).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(notes()[0]!.delivery).toMatchObject({ status: 'sent', attempts: 3 });
   });
 });
