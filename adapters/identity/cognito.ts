@@ -11,7 +11,7 @@ import type { ClientInstrument } from '../dynamodb/client';
 
 export type CognitoCommands = Pick<
   typeof Cognito,
-  'AdminCreateUserCommand' | 'AdminAddUserToGroupCommand' | 'AdminDisableUserCommand' | 'AdminEnableUserCommand'
+  'AdminCreateUserCommand' | 'AdminAddUserToGroupCommand' | 'AdminDisableUserCommand' | 'AdminEnableUserCommand' | 'AdminUpdateUserAttributesCommand'
 >;
 
 /** What the adapter needs of the SDK client (a test passes a fake). */
@@ -37,6 +37,7 @@ export function cognitoIdentity(userPoolId: string, instrument: ClientInstrument
   return {
     createUser: async (user) => (await provider()).createUser(user),
     setActive: async (userId, active) => (await provider()).setActive(userId, active),
+    setEmail: async (userId, email) => (await provider()).setEmail(userId, email),
   };
 }
 
@@ -74,5 +75,19 @@ export class CognitoIdentity implements IdentityProvider {
   async setActive(userId: string, active: boolean): Promise<void> {
     const input = { UserPoolId: this.userPoolId, Username: userId };
     await this.client.send(active ? new this.sdk.AdminEnableUserCommand(input) : new this.sdk.AdminDisableUserCommand(input));
+  }
+
+  /** The new address, verified: a beheerder changed it in the directory, so no code is mailed to confirm it. */
+  async setEmail(userId: string, email: string): Promise<void> {
+    await this.client.send(
+      new this.sdk.AdminUpdateUserAttributesCommand({
+        UserPoolId: this.userPoolId,
+        Username: userId,
+        UserAttributes: [
+          { Name: 'email', Value: email },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+      }),
+    );
   }
 }

@@ -8,4 +8,5 @@ import type { IdentityProvider } from '../../core/ports';
 export const tableDirectory: IdentityProvider = {
   createUser: async () => {},
   setActive: async () => {},
+  setEmail: async () => {},
 };

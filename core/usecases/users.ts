@@ -64,6 +64,8 @@ export async function changeUser(deps: Deps, actor: Actor, userId: string, chang
     else if (organisation !== undefined) next.organisation = organisation;
     return next;
   });
+  // After the save, like the active flag: repeating the request puts Cognito back in step if this call failed.
+  if (change.email !== undefined) await deps.identity.setEmail(userId, change.email);
   if (change.active !== undefined) await deps.identity.setActive(userId, change.active);
   return saved;
 }

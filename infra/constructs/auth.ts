@@ -13,6 +13,7 @@ export const DIRECTORY_ACTIONS = [
   'cognito-idp:AdminAddUserToGroup',
   'cognito-idp:AdminDisableUser',
   'cognito-idp:AdminEnableUser',
+  'cognito-idp:AdminUpdateUserAttributes',
 ] as const;
 
 /**

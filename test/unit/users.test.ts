@@ -7,6 +7,7 @@ import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminDisableUserCommand,
+  AdminUpdateUserAttributesCommand,
   AdminEnableUserCommand,
   CognitoIdentityProviderClient,
   CognitoIdentityProviderServiceException,
@@ -295,6 +296,20 @@ describe('the Cognito identity provider', () => {
     const client = fakeClient({ AdminCreateUserCommand: exception('InvalidParameterException') });
     await expect(new CognitoIdentity(cognitoSdk, client, POOL).createUser(USER)).rejects.toThrow('InvalidParameterException');
     expect(client.sent).toHaveLength(1);
+  });
+
+  it('changes the sign-in e-mail with the directory, verified', async () => {
+    const client = fakeClient();
+    await new CognitoIdentity(cognitoSdk, client, POOL).setEmail('rita', 'rita.nieuw@example.nl');
+    expect(client.sent.map((c) => c.constructor)).toEqual([AdminUpdateUserAttributesCommand]);
+    expect((client.sent[0] as AdminUpdateUserAttributesCommand).input).toEqual({
+      UserPoolId: POOL,
+      Username: 'rita',
+      UserAttributes: [
+        { Name: 'email', Value: 'rita.nieuw@example.nl' },
+        { Name: 'email_verified', Value: 'true' },
+      ],
+    });
   });
 
   it('disables a deactivated user and enables a reactivated one', async () => {
