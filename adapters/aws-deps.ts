@@ -26,6 +26,7 @@ import { systemClock } from './clock/system-clock';
 import { AwsConfig, parseConfig, settingsFrom } from './config';
 import { documentClient, type ClientInstrument } from './dynamodb/client';
 import { DynamoIdempotencyStore } from './dynamodb/idempotency';
+import { DynamoSignalStore } from './dynamodb/signal-store';
 import { DynamoNotificationStore } from './dynamodb/notification-store';
 import { DynamoStore } from './dynamodb/store';
 import { DynamoUserStore } from './dynamodb/user-store';
@@ -100,6 +101,7 @@ function build(instrument: ClientInstrument, { stepFunctions, cognito, ses }: Lo
     mailer: ses ? ses.sesMailer(MAIL_FROM, instrument) : NO_MAILER,
     settings: settingsFrom(awsConfig()),
     idempotency: new DynamoIdempotencyStore(doc, TABLE_NAME),
+    signals: new DynamoSignalStore(doc, TABLE_NAME),
     clock: systemClock,
     ids: ulidGenerator(),
     engine: stepFunctions ? stepFunctions.stepFunctionsEngine(STATE_MACHINE_ARN ?? '', instrument) : NO_ENGINE,
@@ -131,7 +133,11 @@ const refuseWith = (what: string) => async (): Promise<never> => {
   throw new NoWorkflowEngineError(`This function has no ${what}`);
 };
 /** The identity provider of a function that is not granted the user pool (it would get AccessDenied). */
-const NO_IDENTITY: IdentityProvider = { createUser: refuseWith('identity provider'), setActive: refuseWith('identity provider') };
+const NO_IDENTITY: IdentityProvider = {
+  createUser: refuseWith('identity provider'),
+  setActive: refuseWith('identity provider'),
+  setEmail: refuseWith('identity provider'),
+};
 /** The mailer of a function that is not granted SES (it would get AccessDenied). */
 const NO_MAILER: Mailer = { send: refuseWith('mailer') };
 

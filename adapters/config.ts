@@ -19,6 +19,8 @@ const Common = {
   NOTIFY_HOUR: z.coerce.number().int().min(0).max(23).default(DEFAULT_SETTINGS.notify.hour),
   NOTIFY_OVERDUE_EVERY_DAYS: z.coerce.number().int().min(1).max(60).default(DEFAULT_SETTINGS.notify.overdueEveryDays),
   NOTIFY_HANDOVER_UNACKNOWLEDGED_DAYS: z.coerce.number().int().min(1).max(60).default(DEFAULT_SETTINGS.notify.handoverUnacknowledgedDays),
+  /** A missed contact's task is due again this many days after the day it was missed. */
+  MISSED_CONTACT_RETRY_DAYS: z.coerce.number().int().min(1).max(90).default(DEFAULT_SETTINGS.missedContactRetryDays),
 };
 
 export const LocalConfig = z.object({
@@ -74,5 +76,6 @@ export function settingsFrom(config: LocalConfig | AwsConfig, fallbackBaseUrl = 
       overdueEveryDays: config.NOTIFY_OVERDUE_EVERY_DAYS,
       handoverUnacknowledgedDays: config.NOTIFY_HANDOVER_UNACKNOWLEDGED_DAYS,
     },
+    missedContactRetryDays: config.MISSED_CONTACT_RETRY_DAYS,
   };
 }

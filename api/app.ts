@@ -13,9 +13,9 @@ import { requireRole } from '../core/usecases/access';
 import { getClient, listClients, registerClient } from '../core/usecases/clients';
 import { acknowledgeHandover, getHandover, listHandovers } from '../core/usecases/handovers';
 import { auditLog, overview } from '../core/usecases/oversight';
-import { completeTask, getTask, listTasks } from '../core/usecases/tasks';
+import { completeTask, getTask, listTaskPage } from '../core/usecases/tasks';
+import { changeTrajectorySettings } from '../core/usecases/caseload';
 import {
-  changeInterval,
   listTrajectories,
   recoverTrajectory,
   requestAfronding,
@@ -176,7 +176,7 @@ export function createApi(deps: Deps, verify: TokenVerifier, local?: LocalContro
     ok(trajectoryOut(await viewTrajectory(deps, actor, params.trajectoryId), now())),
   );
   handle(routes.changeTrajectoryRoute, async ({ params, body }, actor) =>
-    ok(trajectorySummary(await changeInterval(deps, actor, params.trajectoryId, body.intervalMonths), now())),
+    ok(trajectorySummary(await changeTrajectorySettings(deps, actor, params.trajectoryId, body), now())),
   );
   handle(routes.requestAfrondingRoute, async ({ params, body }, actor) => ({
     status: 202,
@@ -190,9 +190,12 @@ export function createApi(deps: Deps, verify: TokenVerifier, local?: LocalContro
     body: { executionName: (await recoverTrajectory(deps, actor, params.trajectoryId)).workflow.executionName },
   }));
 
-  handle(routes.listTasksRoute, async (_, actor) => {
-    const tasks = await listTasks(deps, actor);
-    return ok({ tasks: tasks.map((t) => taskOut(t.task, now(), { clientName: t.clientName })) });
+  handle(routes.listTasksRoute, async ({ query }, actor) => {
+    const page = await listTaskPage(deps, actor, query);
+    return ok({
+      tasks: page.tasks.map((t) => taskOut(t.task, now(), { clientName: t.clientName, ...(t.lastContact ? { lastContact: t.lastContact } : {}) })),
+      ...(page.cursor ? { cursor: page.cursor } : {}),
+    });
   });
   handle(routes.getTaskRoute, async ({ params }, actor) => {
     const { task, advice } = await getTask(deps, actor, params.taskId);

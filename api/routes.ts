@@ -18,6 +18,8 @@ import {
   Decision,
   Outcome,
   Withdrawal,
+  IsoDate,
+  TaskType,
 } from '../core/schemas';
 import { TaskOut, TrajectoryOut, TrajectorySummaryOut } from './views';
 
@@ -100,9 +102,20 @@ export const changeTrajectoryRoute = defineRoute({
   method: 'patch',
   path: '/trajectories/{trajectoryId}',
   tags: ['trajectories'],
-  summary: "Set the trajectory's own contact interval in months (null: monthly, then every two months)",
+  summary:
+    "Set the trajectory's own contact interval in months (null: monthly, then every two months; its regisseur or a beheerder) and/or give it to another active regisseur (beheerder)",
   params: z.object({ trajectoryId: Id }),
-  body: z.strictObject({ intervalMonths: z.number().int().min(1).max(12).nullable() }),
+  body: z
+    .strictObject({
+      intervalMonths: z.number().int().min(1).max(12).nullable().optional(),
+      regisseurId: z
+        .string()
+        .min(1)
+        .max(128)
+        .optional()
+        .describe('The active regisseur who takes the trajectory over (beheerder): the open task and its notifications follow'),
+    })
+    .refine((c) => c.intervalMonths !== undefined || c.regisseurId !== undefined, { message: 'give intervalMonths, regisseurId or both' }),
   responses: { 200: json(TrajectorySummaryOut, 'The trajectory'), ...problems(400, 401, 403, 404, 409) },
 });
 
@@ -140,8 +153,23 @@ export const listTasksRoute = defineRoute({
   method: 'get',
   path: '/tasks',
   tags: ['tasks'],
-  summary: 'Open tasks sorted by due date: a regisseur’s own, or all for the beheerder',
-  responses: { 200: json(z.object({ tasks: z.array(TaskOut) }), 'Open tasks'), ...problems(401, 403) },
+  summary: 'Open tasks sorted by due date, a page at a time: a regisseur’s own, or all for the beheerder; the read is audited once, naming the clients shown',
+  query: z.strictObject({
+    due: z
+      .enum(['overdue', 'today', 'week', 'month'])
+      .optional()
+      .describe('Dutch calendar days: overdue = due before today; today; week = today up to 6 days on; month = today up to the day before the same date next month'),
+    from: IsoDate.optional().describe('Due on or after this date'),
+    to: IsoDate.optional().describe('Due on or before this date'),
+    type: TaskType.optional(),
+    zrmDue: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('Only tasks that do (true) or do not (false) ask for a ZRM round'),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().min(1).max(200).optional().describe('From the previous page'),
+  }),
+  responses: {
+    200: json(z.object({ tasks: z.array(TaskOut), cursor: z.string().optional().describe('Present while more tasks follow') }), 'Open tasks'),
+    ...problems(400, 401, 403),
+  },
 });
 
 export const getTaskRoute = defineRoute({

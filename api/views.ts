@@ -2,7 +2,7 @@
  * What the API shows of the domain: tokens never leave, personal data only where a route needs it.
  */
 import * as z from 'zod';
-import { Decision, DomainKey, Measurement, Outcome, Phase, PopVersion, Contact, TaskType } from '../core/schemas';
+import { Deadline, Decision, DomainKey, Measurement, Outcome, Phase, PopVersion, Contact, TaskType } from '../core/schemas';
 import { daysOverdue, escalationMoment, isOverdue } from '../core/trajectory/deadlines';
 import type { AfrondingAdvice } from '../core/trajectory/completion';
 import type { TaskSummary, TrajectorySummary } from '../core/trajectory/summary';
@@ -29,13 +29,21 @@ export const TaskOut = z.object({
   completedAt: z.string().optional(),
   escalatedAt: z.string().optional(),
   handoverId: z.string().optional(),
+  lastContact: z
+    .object({ on: z.string(), location: z.string() })
+    .optional()
+    .describe('In the worklist: the last contact held with the client (the kennismaking and the POP meeting count), its date and place'),
   advice: z
     .object({ proposal: Decision, improvedDomains: z.array(DomainKey), successful: z.boolean() })
     .optional()
     .describe("An open AFRONDING task: the system's proposal from the latest scores, and the outcome so far"),
 });
 
-export function taskOut(task: TaskSummary | StoredTask, now: Date, extra: { clientName?: string; advice?: AfrondingAdvice } = {}): z.infer<typeof TaskOut> {
+export function taskOut(
+  task: TaskSummary | StoredTask,
+  now: Date,
+  extra: { clientName?: string; advice?: AfrondingAdvice; lastContact?: { on: string; location: string } } = {},
+): z.infer<typeof TaskOut> {
   const open = task.status === 'open';
   return {
     taskId: task.taskId,
@@ -55,6 +63,7 @@ export function taskOut(task: TaskSummary | StoredTask, now: Date, extra: { clie
     ...(task.completedAt ? { completedAt: task.completedAt } : {}),
     ...(task.escalatedAt ? { escalatedAt: task.escalatedAt } : {}),
     ...(task.handoverId ? { handoverId: task.handoverId } : {}),
+    ...(extra.lastContact ? { lastContact: extra.lastContact } : {}),
     ...(extra.advice ? { advice: extra.advice } : {}),
   };
 }
@@ -92,6 +101,27 @@ export const ExecutionOut = z.object({
   resumeAt: z.string().optional(),
 });
 
+/** Another household member's trajectory: the name only for whoever may see that client. */
+export const HouseholdOut = z.object({
+  householdId: z.string(),
+  trajectories: z.array(
+    z.object({
+      trajectoryId: z.string(),
+      phase: Phase,
+      status: z.enum(['active', 'closed']),
+      regisseurId: z.string(),
+      client: z.object({ clientId: z.string(), name: z.string() }).optional(),
+    }),
+  ),
+});
+
+export const DeadlineOut = Deadline.omit({ version: true });
+
+export function deadlineOut(d: z.infer<typeof Deadline>): z.infer<typeof DeadlineOut> {
+  const { version: _v, ...shown } = d;
+  return shown;
+}
+
 export const TrajectoryOut = TrajectorySummaryOut.extend({
   clientName: z.string(),
   settledOn: z.string(),
@@ -106,6 +136,9 @@ export const TrajectoryOut = TrajectorySummaryOut.extend({
   zrmRounds: z.array(Measurement.omit({ recordedBy: true })),
   pop: PopVersion.omit({ recordedBy: true }).extend({ versions: z.number() }).optional(),
   contacts: z.array(Contact.omit({ recordedBy: true })),
+  missedContacts: z
+    .array(z.object({ on: z.string(), reason: z.string(), note: z.string().optional(), taskId: z.string(), recordedAt: z.string() }))
+    .describe('Planned contacts that did not take place, oldest first'),
   tasks: z.array(TaskOut),
   proposal: Decision.optional(),
   decision: Decision.optional(),
@@ -118,6 +151,8 @@ export const TrajectoryOut = TrajectorySummaryOut.extend({
     error: z.string().optional(),
     executions: z.array(ExecutionOut),
   }),
+  household: HouseholdOut.optional().describe("The client's household: the other members' active trajectories"),
+  deadlines: z.array(DeadlineOut).describe("The client's open legal deadlines, by date"),
 });
 
 function strip<T extends { recordedBy: string }>(record: T): Omit<T, 'recordedBy'> {
@@ -143,6 +178,7 @@ export function trajectoryOut(view: TrajectoryView, now: Date): z.infer<typeof T
     zrmRounds: t.measurements.map(strip),
     ...(pop ? { pop: { ...strip(pop), versions: t.popVersions.length } } : {}),
     contacts: t.contacts.map(strip),
+    missedContacts: (t.missedContacts ?? []).map(strip),
     tasks: [...t.closedTasks, ...(t.openTask ? [t.openTask] : [])].map((task) => taskOut(task, now)),
     ...(t.proposal ? { proposal: t.proposal } : {}),
     ...(t.decision ? { decision: t.decision } : {}),
@@ -155,6 +191,8 @@ export function trajectoryOut(view: TrajectoryView, now: Date): z.infer<typeof T
       ...(t.workflow.error ? { error: t.workflow.error } : {}),
       executions: view.executions.map((e: ExecutionSummary) => ({ ...e })),
     },
+    ...(view.household ? { household: view.household } : {}),
+    deadlines: view.deadlines.map(deadlineOut),
   };
 }
 

@@ -52,17 +52,17 @@ try {
     trajectoryIds.push(started.body.trajectoryId);
   }
   const tasks = await eventually(async () => {
-    const { body } = await regisseur.get('/tasks');
+    const { body } = await regisseur.get(`/tasks?limit=${N}`);
     return body.tasks.length === N ? body.tasks : undefined;
   }, 'all kennismaking tasks', 60_000);
   await beheerder.post('/local/clock', { advanceDays: 181 });
-  for (let i = 0; i < 20; i++) await timed(listTasks, () => regisseur.get('/tasks'));
+  for (let i = 0; i < 20; i++) await timed(listTasks, () => regisseur.get(`/tasks?limit=${N}`));
   for (const task of tasks) {
     await timed(complete, () => regisseur.post(`/tasks/${task.taskId}/complete`, { heldOn: '2025-07-15', location: 'home' }));
   }
   const moved = performance.now();
   await eventually(async () => {
-    const { body } = await regisseur.get('/tasks');
+    const { body } = await regisseur.get(`/tasks?limit=${N}`);
     return body.tasks.every((t: { type: string }) => t.type === 'POP') ? true : undefined;
   }, 'all POP tasks', 120_000);
   const workflowCatchUp = performance.now() - moved;

@@ -3,7 +3,7 @@
  * or the local engine, the clock); the core never imports an adapter.
  */
 import type { TaskResult } from './workflow/contract';
-import type { AuditEntry, Client, Escalation, Handover, NewUser, Notification, Phase, Role, Trajectory, User } from './schemas';
+import type { AuditEntry, Client, Deadline, Escalation, Handover, NewUser, Notification, Phase, Role, Trajectory, User } from './schemas';
 import type { TaskSummary, TrajectorySummary } from './trajectory/summary';
 
 export interface Clock {
@@ -37,6 +37,20 @@ export interface Store {
   /** Many clients in few reads; unknown ids are left out. */
   getClients(clientIds: string[]): Promise<Client[]>;
   listClients(): Promise<Client[]>;
+  /**
+   * Replaces a client conditional on its stored version (`client.version` is expectedVersion + 1;
+   * expectedVersion 0: a client stored without a version). A lost race throws ConcurrentUpdateError.
+   */
+  saveClient(client: Client, expectedVersion: number): Promise<void>;
+  /** A household's membership items (HOUSEHOLD#id / CLIENT#clientId): one query gives its client ids. */
+  putHouseholdMember(householdId: string, clientId: string, since: string): Promise<void>;
+  removeHouseholdMember(householdId: string, clientId: string): Promise<void>;
+  listHouseholdMembers(householdId: string): Promise<string[]>;
+  /** A client's legal deadlines (items CLIENT#id / DEADLINE#deadlineId), by date. */
+  listDeadlines(clientId: string): Promise<Deadline[]>;
+  getDeadline(clientId: string, deadlineId: string): Promise<Deadline | undefined>;
+  /** Creates (expectedVersion null) or replaces a deadline conditional on its version; a lost race throws ConcurrentUpdateError. */
+  saveDeadline(deadline: Deadline, expectedVersion: number | null): Promise<void>;
   /**
    * Sets (or with null, releases) the unique claim `name`, conditional on its current owner being
    * `expectedOwner` (null: unclaimed). A failed condition throws ConcurrentUpdateError.
@@ -81,6 +95,53 @@ export interface Store {
   /** Append-only: an entry is never overwritten. */
   appendAudit(entries: AuditEntry[]): Promise<void>;
   listAudit(clientId: string): Promise<AuditEntry[]>;
+  /**
+   * One entry for one read of a list, naming every client shown (one write, whatever the list's
+   * length); `listAudit` of each of those clients shows it as a read.
+   */
+  recordListRead(read: import('./schemas').ListRead): Promise<void>;
+  /**
+   * A page of open tasks from the assignees' due-index partitions (several: merged by due date),
+   * due dates as a key range, `after` the sort key `dueAt#taskId` of the previous page's last task.
+   * The summaries carry the open task; `more` when a task follows the page.
+   */
+  pageOpenTasks(query: OpenTaskQuery): Promise<{ items: TrajectorySummary[]; more: boolean }>;
+}
+
+/** What a worklist page asks of the due index (core/usecases/tasks.ts listTasks). */
+export interface OpenTaskQuery {
+  assignees: Array<{ role: Role; id: string }>;
+  /** Due dates, both inclusive (YYYY-MM-DD). */
+  dueFrom?: string;
+  dueTo?: string;
+  type?: import('./schemas').TaskType;
+  zrmDue?: boolean;
+  limit: number;
+  after?: string;
+}
+
+/** Signals (adapters/dynamodb/signal-store.ts): their own items, listed by creation time. */
+export interface SignalQuery {
+  /** Only this author's (a regisseur's own), from its own index partition. */
+  createdBy?: string;
+  theme?: import('./schemas').Signal['theme'];
+  nature?: import('./schemas').Signal['nature'];
+  /** Part of the partner's name, any case. */
+  partner?: string;
+  trajectoryId?: string;
+  /** Creation instants: from inclusive, to exclusive (ISO). */
+  from?: string;
+  to?: string;
+  limit: number;
+  /** The previous page's last signal, as `createdAt#signalId`. */
+  after?: string;
+}
+
+export interface SignalStore {
+  put(signal: import('./schemas').Signal): Promise<void>;
+  get(signalId: string): Promise<import('./schemas').Signal | undefined>;
+  /** Newest first; `more` when a signal follows the page. */
+  list(query: SignalQuery): Promise<{ items: Array<import('./schemas').Signal>; more: boolean }>;
 }
 
 /** A stored answer to a request made with an Idempotency-Key. */
@@ -158,6 +219,8 @@ export interface UserStore {
 export interface IdentityProvider {
   createUser(user: NewUser): Promise<void>;
   setActive(userId: string, active: boolean): Promise<void>;
+  /** The e-mail address changed in the directory: people sign in with it, so the sign-in follows. */
+  setEmail(userId: string, email: string): Promise<void>;
 }
 
 /** An e-mail ready to leave the system (it never carries a full name, a BSN or a score). */
@@ -195,6 +258,8 @@ export interface NotificationStore {
    * is no mark), so a mark is never later than a moment still to come.
    */
   markNext(trajectoryId: string, mark: { at: string; taskId: string; replacing?: string }): Promise<void>;
+  /** Moves the mark from `from` to `to` if it is still at `from` for `taskId` (else leaves it). */
+  moveMark(trajectoryId: string, move: { taskId: string; from: string; to: string }): Promise<void>;
   /** The marks due at `now`: keys and little more, from the sparse index. */
   listMarksDue(now: string): Promise<ReminderMark[]>;
   /** Replaces the mark if it still is `expected` (a concurrent change wins); null removes it. False when it changed. */
@@ -226,11 +291,14 @@ export interface Settings {
     overdueEveryDays: number;
     handoverUnacknowledgedDays: number;
   };
+  /** A missed contact's task is due again this many days after the day it was missed. */
+  missedContactRetryDays: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
   appBaseUrl: 'http://127.0.0.1:3000',
   notify: { reminderDaysBefore: 7, hour: 8, overdueEveryDays: 7, handoverUnacknowledgedDays: 7 },
+  missedContactRetryDays: 14,
 };
 
 /** Everything a use case may need. */
@@ -246,6 +314,7 @@ export interface Deps {
   engine: WorkflowEngine;
   handovers: HandoverChannel;
   idempotency: IdempotencyStore;
+  signals: SignalStore;
   metrics: Metrics;
   logger: Logger;
 }

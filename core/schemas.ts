@@ -100,6 +100,8 @@ export const NewClient = z.strictObject({
   email: z.email().max(254).optional(),
   address: Address.optional(),
   householdId: Id.optional(),
+  preferredLanguage: Text(50).optional().describe('The language the client prefers to be spoken to in, e.g. Arabisch, Tigrinya'),
+  interpreterNeeded: z.boolean().optional().describe('An interpreter is needed in meetings'),
 });
 export type NewClient = z.infer<typeof NewClient>;
 
@@ -107,8 +109,65 @@ export const Client = NewClient.extend({
   clientId: Id,
   createdAt: z.string(),
   createdBy: z.string(),
+  updatedAt: z.string().optional(),
+  /** Every change is saved conditional on it (a client registered before versions had none: 0). */
+  version: z.number().int().min(1).optional(),
 });
 export type Client = z.infer<typeof Client>;
+
+/**
+ * A change to a client (PATCH /clients/{id}): only the fields named change; null removes one.
+ * Adding a BSN later is the beheerder's or the client's regisseur's; changing or removing a
+ * recorded BSN is a correction for the beheerder. The household is set with PUT /clients/{id}/household.
+ */
+export const ClientChange = z
+  .strictObject({
+    phone: NewClient.shape.phone.unwrap().nullable().optional(),
+    email: NewClient.shape.email.unwrap().nullable().optional(),
+    address: Address.nullable().optional(),
+    preferredLanguage: Text(50).nullable().optional(),
+    interpreterNeeded: z.boolean().nullable().optional(),
+    bsn: NewClient.shape.bsn.unwrap().nullable().optional(),
+    expectedVersion: z.number().int().min(0).optional().describe("Change only if the client's version is still this one (else 409)"),
+  })
+  .refine((c) => Object.keys(c).some((k) => k !== 'expectedVersion'), { message: 'must change at least one field' });
+export type ClientChange = z.infer<typeof ClientChange>;
+
+export const HouseholdChange = z.strictObject({
+  householdId: Id.nullable().describe("The household the client belongs to (another member's householdId, or a new id); null: none"),
+});
+
+/** Legal deadlines of a client (core/usecases/deadlines.ts); reminders 3 and 1 months before follow from `date`. */
+export const DeadlineKind = z.enum(['residence_permit_expiry', 'inburgering_term_end', 'exemption_window', 'other']);
+export type DeadlineKind = z.infer<typeof DeadlineKind>;
+
+export const NewDeadline = z
+  .strictObject({
+    kind: DeadlineKind,
+    label: Text(100).optional().describe('What the deadline is; required for kind "other"'),
+    date: IsoDate,
+    note: Text(500).optional(),
+  })
+  .superRefine((d, ctx) => {
+    if (d.kind === 'other' && !d.label) ctx.addIssue({ code: 'custom', path: ['label'], message: 'is required for kind "other"' });
+  });
+export type NewDeadline = z.infer<typeof NewDeadline>;
+
+export const Deadline = z.object({
+  deadlineId: Id,
+  clientId: Id,
+  kind: DeadlineKind,
+  label: z.string().optional(),
+  date: IsoDate,
+  note: z.string().optional(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  /** Dealt with (the permit renewed, the term met) or no longer relevant: no more reminders. */
+  resolvedAt: z.string().optional(),
+  resolvedBy: z.string().optional(),
+  version: z.number().int().min(1),
+});
+export type Deadline = z.infer<typeof Deadline>;
 
 // ---------- Records of a trajectory ----------
 
@@ -136,8 +195,24 @@ export const Contact = z.object({
   /** A ZRM round was asked for in this contact but not held: why (it moves to the next contact). */
   zrmSkipped: z.object({ reason: z.string() }).optional(),
   recordedBy: z.string(),
+  /** An extra contact, held between the planned ones (POST /trajectories/{id}/contacts); taskId is the task open then. */
+  extra: z.literal(true).optional(),
 });
 export type Contact = z.infer<typeof Contact>;
+
+/** Why a planned contact did not take place. */
+export const MissedContactReason = z.enum(['no_show', 'unreachable', 'cancelled', 'other']);
+
+/** A planned contact that did not take place: its task stays open and is due again later (docs/domain.md, "Changes to the plan"). */
+export const MissedContact = z.object({
+  on: IsoDate,
+  reason: MissedContactReason,
+  note: z.string().optional(),
+  taskId: Id,
+  recordedBy: z.string(),
+  recordedAt: z.string(),
+});
+export type MissedContact = z.infer<typeof MissedContact>;
 
 export const GoalArea = z.union([DomainKey, z.literal('inburgering')]);
 
@@ -146,8 +221,9 @@ export const Goal = z.strictObject({
   currentSituation: Text(500).optional(),
   desiredSituation: Text(500).optional(),
   action: Text(500).optional(),
-  targetDate: IsoDate.optional(),
-  longTermGoal: Text(500).optional(),
+  targetDate: IsoDate.optional().describe('When the short-term goal should be reached'),
+  longTermGoal: Text(500).optional().describe('The long-term wish in this area'),
+  shortTermGoal: Text(500).optional().describe('The concrete goal for the coming months'),
 });
 
 export const PopVersion = z.object({
@@ -158,8 +234,45 @@ export const PopVersion = z.object({
   ideas: z.string().optional(),
   recordedBy: z.string(),
   recordedAt: z.string(),
+  /** How the version came about: the POP task (absent on older versions), a revision, or a review with new goals. */
+  origin: z.enum(['pop', 'revision', 'review']).optional(),
+  /** The review that made this version. */
+  reviewId: Id.optional(),
 });
 export type PopVersion = z.infer<typeof PopVersion>;
+
+/** A new version of the whole POP (PUT /trajectories/{id}/pop), from the begeleiding on. */
+export const PopRevision = z.strictObject({
+  agreedOn: IsoDate.describe('The day the client and the regisseur agreed this version'),
+  goals: z.array(Goal).max(20),
+  ideas: Text(1000).optional().describe('Ideas not yet concrete'),
+  basedOnVersion: z.number().int().min(1).optional().describe('Revise only if this is still the current version (else 409)'),
+});
+export type PopRevision = z.infer<typeof PopRevision>;
+
+/** A follow-up of the POP (POST /trajectories/{id}/pop/reviews); new goals make a new version. */
+export const PopReviewInput = z.strictObject({
+  heldOn: IsoDate,
+  location: Location,
+  achieved: Text(500).optional().describe('What was achieved'),
+  changes: Text(500).optional().describe('What changes'),
+  newGoals: z.array(Goal).max(20).optional().describe('Goals added to the plan: a new POP version'),
+});
+export type PopReviewInput = z.infer<typeof PopReviewInput>;
+
+export const PopReview = z.object({
+  reviewId: Id,
+  heldOn: IsoDate,
+  location: Location,
+  achieved: z.string().optional(),
+  changes: z.string().optional(),
+  newGoals: z.array(Goal).optional(),
+  /** The POP version in force after the review (a new one when it added goals). */
+  popVersion: z.number().int().min(1),
+  recordedBy: z.string(),
+  recordedAt: z.string(),
+});
+export type PopReview = z.infer<typeof PopReview>;
 
 // ---------- Task completion bodies ----------
 
@@ -203,6 +316,22 @@ export const Withdrawal = z.strictObject({
   note: Text(500).optional(),
 });
 export type Withdrawal = z.infer<typeof Withdrawal>;
+
+/** Changes to the plan (docs/domain.md, "Changes to the plan"): a missed contact, an extra contact, a rescheduled task. */
+export const MissedContactInput = z.strictObject({
+  on: IsoDate.describe('The day the contact was to take place and did not'),
+  reason: MissedContactReason,
+  note: Text(500).optional(),
+});
+export const ExtraContactInput = z.strictObject({
+  heldOn: IsoDate,
+  location: Location,
+  zrm: MeasurementInput.optional().describe('Scores measured in this contact: an extra measurement, not a six-monthly round'),
+});
+export const RescheduleInput = z.strictObject({
+  dueAt: IsoDate.describe('The new due date: not before today; a contact before the afronding is due'),
+  reason: Reason,
+});
 
 export const AfrondingRequest = z.strictObject({
   reason: Reason.describe('Why the afronding comes early: the client is self-sufficient, the programme ends early, …'),
@@ -296,6 +425,10 @@ export const Trajectory = z.object({
   contacts: z.array(Contact),
   measurements: z.array(Measurement),
   popVersions: z.array(PopVersion),
+  /** Planned contacts that did not take place, oldest first (absent until the first). */
+  missedContacts: z.array(MissedContact).optional(),
+  /** Follow-ups of the POP, oldest first (absent until the first). */
+  popReviews: z.array(PopReview).optional(),
   decision: Decision.optional(),
   proposal: Decision.optional(),
   /** Why the regisseur decided against the proposal. */
@@ -360,6 +493,48 @@ export const AuditEntry = z.object({
   detail: z.string(),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
+
+/**
+ * One read of a list (the worklist, all clients): one entry naming every client shown, instead
+ * of one entry per client (docs/domain.md, Privacy). The client's audit shows it as a read.
+ */
+export interface ListRead {
+  at: string;
+  actorId: string;
+  actorRole: Role;
+  detail: string;
+  clientIds: string[];
+}
+
+// ---------- Signals (§10, §7.4) ----------
+
+/** The themes of the report's signals (the Griftdijk cluster). */
+export const SignalTheme = z.enum(['inburgering', 'education', 'finances', 'social_integration_health', 'housing']);
+export const SignalNature = z.enum(['personal', 'structural']);
+
+/** A signal as a regisseur or beheerder records it: about the chain, never naming the client. */
+export const NewSignal = z.strictObject({
+  theme: SignalTheme,
+  nature: SignalNature,
+  partner: z.string().trim().min(1).max(120).describe('The chain partner concerned (Werkbedrijf, a language provider, a housing corporation, …)'),
+  description: z
+    .string()
+    .trim()
+    .min(1)
+    .max(1000)
+    .describe('The barrier or success factor; it must not name the client or hold other personal data'),
+  advice: z.string().trim().min(1).max(500).describe('What the regisseur advises'),
+  trajectoryId: Id.optional().describe('The trajectory where it was met (its regisseur or a beheerder only)'),
+});
+export type NewSignal = z.infer<typeof NewSignal>;
+
+export const Signal = NewSignal.extend({
+  signalId: Id,
+  createdAt: z.string(),
+  createdBy: z.string(),
+  createdByRole: Role,
+});
+export type Signal = z.infer<typeof Signal>;
 
 /** Who is calling, from a verified token. */
 export interface Actor {

@@ -30,7 +30,9 @@ export const ESM_REQUIRE_BANNER =
 export const ESBUILD_TARGET = 'node24';
 
 /**
- * Bundles above this size (minified, in KB) fail the bundle report. 320 since the API serves the
- * calendar feed: ical-generator adds ~37 KB, imported on the first feed request only.
+ * Bundles above this size (minified, in KB) fail the bundle report: a guard against a bundle that
+ * swallows a dependency by mistake (the AWS SDK, X-Ray), not a goal. 380 since the API serves the
+ * calendar feed (ical-generator ~37 KB, imported on the first feed request), the directory and the
+ * caseload, and the tick composes mail (nodemailer's composer).
  */
-export const BUNDLE_LIMIT_KB = 320;
+export const BUNDLE_LIMIT_KB = 380;

@@ -13,6 +13,7 @@ import { VirtualClock } from '../adapters/clock/virtual-clock';
 import { LocalConfig, parseConfig, settingsFrom } from '../adapters/config';
 import { documentClient } from '../adapters/dynamodb/client';
 import { DynamoIdempotencyStore } from '../adapters/dynamodb/idempotency';
+import { DynamoSignalStore } from '../adapters/dynamodb/signal-store';
 import { DynamoNotificationStore } from '../adapters/dynamodb/notification-store';
 import { DynamoStore } from '../adapters/dynamodb/store';
 import { DynamoUserStore } from '../adapters/dynamodb/user-store';
@@ -96,6 +97,7 @@ export async function startRuntime(env: Record<string, string | undefined> = pro
     mailer,
     settings,
     idempotency: new DynamoIdempotencyStore(doc, config.TABLE_NAME),
+    signals: new DynamoSignalStore(doc, config.TABLE_NAME),
     clock,
     ids: ulidGenerator(),
     engine: engineRef,

@@ -95,3 +95,71 @@ export function entity<T>(item: Record<string, unknown>): T {
   for (const key of KEY_ATTRIBUTES) delete copy[key];
   return copy as T;
 }
+
+export interface KeyedPageQuery {
+  indexName: string;
+  /** The index's key attribute names, e.g. gsi1pk / gsi1sk. */
+  pkName: string;
+  skName: string;
+  partition: string;
+  /** Sort-key bounds, both inclusive. */
+  lo?: string;
+  hi?: string;
+  /** The sort key of the previous page's last item (exclusive). */
+  after?: string;
+  /** The table key of the item an index sort key belongs to (the query starts after it). */
+  tableKey(sortKey: string): { pk: string; sk: string };
+  filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
+  descending?: boolean;
+  limit: number;
+}
+
+/**
+ * One page of an index partition: at most `limit` items in sort-key order, and `more` when another
+ * follows. `after` moves the start (as ExclusiveStartKey, never outside the key condition's range).
+ */
+export async function keyedPage(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  q: KeyedPageQuery,
+): Promise<{ items: Array<Record<string, unknown>>; more: boolean }> {
+  let start: Record<string, unknown> | undefined;
+  if (q.after !== undefined) {
+    const beforeRange = q.descending ? q.hi !== undefined && q.after > q.hi : q.lo !== undefined && q.after < q.lo;
+    const pastRange = q.descending ? q.lo !== undefined && q.after <= q.lo : q.hi !== undefined && q.after >= q.hi;
+    if (pastRange) return { items: [], more: false };
+    if (!beforeRange) start = { [q.pkName]: q.partition, [q.skName]: q.after, ...q.tableKey(q.after) };
+  }
+  const range =
+    q.lo !== undefined && q.hi !== undefined
+      ? ` AND #sk BETWEEN :lo AND :hi`
+      : q.lo !== undefined
+        ? ' AND #sk >= :lo'
+        : q.hi !== undefined
+          ? ' AND #sk <= :hi'
+          : '';
+  const input: QueryCommandInput = {
+    TableName: tableName,
+    IndexName: q.indexName,
+    KeyConditionExpression: `#pk = :pk${range}`,
+    ExpressionAttributeNames: { '#pk': q.pkName, ...(range ? { '#sk': q.skName } : {}), ...q.filter?.names },
+    ExpressionAttributeValues: {
+      ':pk': q.partition,
+      ...(q.lo !== undefined && range ? { ':lo': q.lo } : {}),
+      ...(q.hi !== undefined && range ? { ':hi': q.hi } : {}),
+      ...q.filter?.values,
+    },
+    ...(q.filter ? { FilterExpression: q.filter.expression } : {}),
+    ...(q.descending ? { ScanIndexForward: false } : {}),
+  };
+  const items: Array<Record<string, unknown>> = [];
+  do {
+    const wanted = q.limit + 1 - items.length;
+    const out = await doc.send(
+      new QueryCommand({ ...input, Limit: q.filter ? Math.max(wanted, 100) : wanted, ...(start ? { ExclusiveStartKey: start } : {}) }),
+    );
+    items.push(...((out.Items ?? []) as Array<Record<string, unknown>>));
+    start = out.LastEvaluatedKey;
+  } while (start && items.length <= q.limit);
+  return { items: items.slice(0, q.limit), more: items.length > q.limit };
+}

@@ -13,8 +13,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from '../../core/errors';
 import type { Claim, Store, WaitRegistration } from '../../core/ports';
-import type { AuditEntry, Client, Handover, Escalation, Phase, Role, Trajectory } from '../../core/schemas';
-import { batchGetAll, entity, isConditionFailure, queryAll, queryItems } from './client';
+import type { AuditEntry, Client, Deadline, Handover, Escalation, Phase, Role, Trajectory } from '../../core/schemas';
+import { batchGetAll, entity, isConditionFailure, keyedPage, queryAll, queryItems } from './client';
 import { INDEX, SUMMARY_ATTRIBUTE } from './table';
 import { summarise, type TaskSummary, type TrajectorySummary } from '../../core/trajectory/summary';
 import { trajectoryIdOfTask } from '../../core/rules/task-id';
@@ -80,6 +80,62 @@ export class DynamoStore implements Store {
 
   listClients(): Promise<Client[]> {
     return this.listKind<Client>('CLIENT');
+  }
+
+  async saveClient(client: Client, expectedVersion: number): Promise<void> {
+    if (client.version !== expectedVersion + 1) {
+      throw new Error(`A client at version ${expectedVersion} must be saved as version ${expectedVersion + 1}`);
+    }
+    const item = { pk: `CLIENT#${client.clientId}`, sk: 'CLIENT', gsi4pk: 'CLIENT', gsi4sk: `${client.createdAt}#${client.clientId}`, ...client };
+    if (expectedVersion === 0) {
+      await this.put(item, 'attribute_exists(pk) AND attribute_not_exists(version)');
+    } else {
+      await this.put(item, 'version = :expected', { ':expected': expectedVersion });
+    }
+  }
+
+  async putHouseholdMember(householdId: string, clientId: string, since: string): Promise<void> {
+    await this.doc.send(
+      new PutCommand({ TableName: this.tableName, Item: { pk: `HOUSEHOLD#${householdId}`, sk: `CLIENT#${clientId}`, householdId, clientId, since } }),
+    );
+  }
+
+  async removeHouseholdMember(householdId: string, clientId: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: `HOUSEHOLD#${householdId}`, sk: `CLIENT#${clientId}` } }));
+  }
+
+  async listHouseholdMembers(householdId: string): Promise<string[]> {
+    const items = await queryAll<{ clientId: string }>(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :client)',
+      ExpressionAttributeValues: { ':pk': `HOUSEHOLD#${householdId}`, ':client': 'CLIENT#' },
+      ProjectionExpression: 'clientId',
+      ConsistentRead: true,
+    });
+    return items.map((i) => i.clientId);
+  }
+
+  async listDeadlines(clientId: string): Promise<Deadline[]> {
+    const items = await queryAll<Record<string, unknown>>(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :deadline)',
+      ExpressionAttributeValues: { ':pk': `CLIENT#${clientId}`, ':deadline': 'DEADLINE#' },
+      ConsistentRead: true,
+    });
+    return items.map((i) => entity<Deadline>(i)).sort((a, b) => a.date.localeCompare(b.date) || a.deadlineId.localeCompare(b.deadlineId));
+  }
+
+  getDeadline(clientId: string, deadlineId: string): Promise<Deadline | undefined> {
+    return this.get(`CLIENT#${clientId}`, `DEADLINE#${deadlineId}`);
+  }
+
+  async saveDeadline(deadline: Deadline, expectedVersion: number | null): Promise<void> {
+    const item = { pk: `CLIENT#${deadline.clientId}`, sk: `DEADLINE#${deadline.deadlineId}`, ...deadline };
+    if (expectedVersion === null) {
+      await this.put(item, 'attribute_not_exists(pk)');
+    } else {
+      await this.put(item, 'version = :expected', { ':expected': expectedVersion });
+    }
   }
 
   /** Claims are keyed by a hash of their name: a claim on a BSN keeps the BSN out of the key. */
@@ -301,13 +357,113 @@ export class DynamoStore implements Store {
     );
   }
 
+  /**
+   * A client's entries, and the list reads that showed the client: its partition holds a pointer
+   * (`LISTED#role#actorId`) to each reader's list-read partition since the reader's first list
+   * that showed the client, and those reads are queried from then on (a key range) for the client.
+   */
   async listAudit(clientId: string): Promise<AuditEntry[]> {
     const items = await queryAll<Record<string, unknown>>(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': `AUDIT#${clientId}` },
     });
-    return items.map((i) => entity<AuditEntry>(i));
+    const pointers = items.filter((i) => String(i.sk).startsWith('LISTED#'));
+    const own = items.filter((i) => !String(i.sk).startsWith('LISTED#')).map((i) => entity<AuditEntry>(i));
+    const reads = await Promise.all(
+      pointers.map((p) =>
+        queryAll<Record<string, unknown>>(this.doc, {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk >= :since',
+          FilterExpression: 'contains(clientIds, :client)',
+          ProjectionExpression: '#at, #actorId, #actorRole, #detail',
+          ExpressionAttributeNames: { '#at': 'at', '#actorId': 'actorId', '#actorRole': 'actorRole', '#detail': 'detail' },
+          ExpressionAttributeValues: { ':pk': `LISTREAD#${String(p.actorRole)}#${String(p.actorId)}`, ':since': p.since, ':client': clientId },
+        }),
+      ),
+    );
+    const listed = reads.flat().map(
+      (r): AuditEntry => ({ clientId, at: String(r.at), actorId: String(r.actorId), actorRole: r.actorRole as Role, action: 'read', detail: String(r.detail) }),
+    );
+    return [...own, ...listed].sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  /**
+   * One item per list read (`LISTREAD#role#actorId` / `at#uuid`, the client ids shown). The reader's
+   * `LISTSEEN` item holds every client their lists ever showed; a client shown for the first time
+   * gets its pointer first, so each read is found from the client's audit, and a read costs one
+   * small read and one write once the reader's clients are known.
+   */
+  async recordListRead(read: import('../../core/schemas').ListRead): Promise<void> {
+    const clientIds = [...new Set(read.clientIds)];
+    if (clientIds.length === 0) return;
+    const reader = `${read.actorRole}#${read.actorId}`;
+    const seenKey = { pk: `LISTSEEN#${reader}`, sk: 'LISTSEEN' };
+    const seen = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: seenKey }));
+    const known = new Set<string>((seen.Item?.clientIds as Set<string> | undefined) ?? []);
+    const fresh = clientIds.filter((id) => !known.has(id));
+    if (fresh.length > 0) {
+      await Promise.all(
+        fresh.map(async (clientId) => {
+          try {
+            await this.put(
+              { pk: `AUDIT#${clientId}`, sk: `LISTED#${reader}`, actorId: read.actorId, actorRole: read.actorRole, since: read.at },
+              'attribute_not_exists(pk)',
+            );
+          } catch (error) {
+            if (!(error instanceof ConcurrentUpdateError)) throw error; // pointed before: the earlier moment stands
+          }
+        }),
+      );
+      await this.doc.send(
+        new UpdateCommand({ TableName: this.tableName, Key: seenKey, UpdateExpression: 'ADD clientIds :fresh', ExpressionAttributeValues: { ':fresh': new Set(fresh) } }),
+      );
+    }
+    await this.put({ pk: `LISTREAD#${reader}`, sk: `${read.at}#${randomUUID()}`, ...read, clientIds }, 'attribute_not_exists(pk)');
+  }
+
+  /**
+   * A worklist page from the byAssignee partitions: the due-date range is the key condition, type
+   * and zrmDue filter; several partitions (the beheerder's) are read alike and merged by sort key.
+   */
+  async pageOpenTasks(query: import('../../core/ports').OpenTaskQuery): Promise<{ items: TrajectorySummary[]; more: boolean }> {
+    const conditions: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    if (query.type !== undefined) {
+      conditions.push('#s.#open.#type = :type');
+      Object.assign(names, { '#open': 'openTask', '#type': 'type' });
+      values[':type'] = query.type;
+    }
+    if (query.zrmDue !== undefined) {
+      conditions.push('#s.#open.#zrmDue = :zrmDue');
+      Object.assign(names, { '#open': 'openTask', '#zrmDue': 'zrmDue' });
+      values[':zrmDue'] = query.zrmDue;
+    }
+    const pages = await Promise.all(
+      query.assignees.map((assignee) =>
+        keyedPage(this.doc, this.tableName, {
+          indexName: INDEX.byAssignee,
+          pkName: 'gsi1pk',
+          skName: 'gsi1sk',
+          partition: assigneeKey({ assigneeRole: assignee.role, assigneeId: assignee.id }),
+          // Sort keys are `dueAt#taskId`: '#' < '$', so `day#` … `day$` holds the whole of a day.
+          ...(query.dueFrom !== undefined ? { lo: `${query.dueFrom}#` } : {}),
+          ...(query.dueTo !== undefined ? { hi: `${query.dueTo}$` } : {}),
+          ...(query.after !== undefined ? { after: query.after } : {}),
+          tableKey: (sortKey) => ({ pk: `TRAJ#${trajectoryIdOfTask(sortKey.slice(sortKey.indexOf('#') + 1)) ?? ''}`, sk: 'TRAJ' }),
+          ...(conditions.length > 0 ? { filter: { expression: conditions.join(' AND '), names: { '#s': SUMMARY_ATTRIBUTE, ...names }, values } } : {}),
+          limit: query.limit,
+        }),
+      ),
+    );
+    const byKey = (i: Record<string, unknown>) => String(i.gsi1sk);
+    // Byte order, as DynamoDB sorts the keys (not the locale's).
+    const merged = pages.flatMap((p) => p.items).sort((a, b) => (byKey(a) < byKey(b) ? -1 : byKey(a) > byKey(b) ? 1 : 0));
+    return {
+      items: merged.slice(0, query.limit).map((i) => i[SUMMARY_ATTRIBUTE] as TrajectorySummary),
+      more: merged.length > query.limit || pages.some((p) => p.more),
+    };
   }
 
   /** Every item of a kind, oldest first. */

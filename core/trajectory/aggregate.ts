@@ -6,17 +6,17 @@
  * command. Use cases run it through `changeTrajectory` (core/usecases/change.ts): load → apply →
  * conditional save on the version → effects.
  */
-import { AfrondingRequestedError, ConflictError, ReplanRequestedError, ValidationError, WithdrawnError, WorkflowOutOfSyncError } from '../errors';
+import { AfrondingRequestedError, ConflictError, NotFoundError, ReplanRequestedError, ValidationError, WithdrawnError, WorkflowOutOfSyncError, type FieldProblem } from '../errors';
 import { audit } from '../rules/audit';
-import { today } from '../rules/dates';
+import { addDays, today } from '../rules/dates';
 import { taskIdFor } from '../rules/task-id';
 import { executionName as executionNameOf, segmentIsOver, waitTimeoutSeconds } from '../rules/workflow-budget';
-import type { Actor, AuditEntry, Escalation, Outcome, Phase, Task, TaskType, Trajectory, Withdrawal } from '../schemas';
-import type { Plan, TaskResult, WaitResult, WaitSignal } from '../workflow/contract';
+import type { Actor, AuditEntry, Contact, Escalation, Measurement, MissedContact, Outcome, Phase, Task, TaskType, Trajectory, Withdrawal } from '../schemas';
+import { WAIT_SIGNALS, type Plan, type TaskResult, type WaitResult, type WaitSignal } from '../workflow/contract';
 import { applyCompletion, closeTask, type ClosedTask, type CompletionAnswer } from './completion';
 import { deadlineFor, isPastEscalation, type Deadline } from './deadlines';
 import { assigneeOf, phaseOfTask } from './phases';
-import { heldRounds, plannedTask, type PlannedTask, type ScheduleFacts } from './schedule';
+import { afrondingDue, heldRounds, plannedTask, type PlannedTask, type ScheduleFacts } from './schedule';
 import type { Completion } from '../schemas';
 import type { WaitRegistration } from '../ports';
 
@@ -65,6 +65,21 @@ function resolveWait(task: Task, result: WaitResult): Effect[] {
 
 function redirectWait(task: Task | undefined, signal: WaitSignal): Effect[] {
   return task?.token ? [{ type: 'redirectWait', token: task.token, signal }] : [];
+}
+
+/** Whether the wait for this task type can be told to plan again (the workflow contract's WAIT_SIGNALS). */
+function acceptsReplan(type: TaskType): boolean {
+  return Boolean(WAIT_SIGNALS[type]['Trajectory.Replan']);
+}
+
+/**
+ * The open task moved: a wait that accepts it plans again, so its timeout follows the new
+ * escalation moment. A wait that does not (today every wait but the contact's) keeps its timeout:
+ * timed out early, the Escalate step finds nothing to escalate and the successor execution waits
+ * until the new moment; the tick notifies the beheerders by the stored date either way.
+ */
+function replanWait(before: Task, after: Task): Effect[] {
+  return before.escalateOn !== after.escalateOn && acceptsReplan(before.type) ? redirectWait(before, 'Trajectory.Replan') : [];
 }
 
 /** An escalated task that is done, cancelled or withdrawn resolves its escalation. */
@@ -270,7 +285,7 @@ export function openTask(t: Trajectory, cmd: OpenTaskCommand): Transition<{ task
     if (open.type === cmd.taskType) {
       // The contact moved after its wait was timed (an interval changed before the token was
       // registered, so no redirect reached it): the wait plans again, with the right timeout.
-      if (open.type === 'CONTACT' && open.taskId === cmd.openTaskId && cmd.openTaskEscalateOn && open.escalateOn !== cmd.openTaskEscalateOn) {
+      if (acceptsReplan(open.type) && open.taskId === cmd.openTaskId && cmd.openTaskEscalateOn && open.escalateOn !== cmd.openTaskEscalateOn) {
         throw new ReplanRequestedError('The contact moved since its wait was planned');
       }
       return { next: { ...registered, openTask: { ...open, token: cmd.token, executionName: cmd.executionName } }, effects: [], answer: { taskId: open.taskId } };
@@ -383,10 +398,19 @@ export function changeInterval(t: Trajectory, cmd: { intervalMonths: number | nu
   const effects: Effect[] = [auditEntry(cmd.actor, t, 'update', `contact interval ${cmd.intervalMonths ?? 'default'}`, cmd.now)];
   const open = t.openTask;
   if (open?.type !== 'CONTACT') return { next: changed, effects, answer: undefined };
+  return replanContact(changed, open, effects, cmd.now);
+}
+
+/**
+ * The open contact planned again from the changed facts (an interval, a contact held): its new due
+ * date and the waiting execution told to plan again; or, when the next contact would fall on or
+ * after the afronding, the afronding next.
+ */
+function replanContact(changed: Trajectory, open: Task, effects: Effect[], now: Date): Transition {
   const planned = plannedTask('begeleiding', scheduleFacts(changed));
   if (planned.type !== 'CONTACT') return redirectToAfronding(changed, open, effects);
   if (planned.dueAt === open.dueAt) return { next: changed, effects, answer: undefined };
-  const deadline = deadlineOf(changed, planned, cmd.now);
+  const deadline = deadlineOf(changed, planned, now);
   return {
     next: { ...changed, openTask: { ...open, ...deadline, zrmDue: planned.zrmDue } },
     effects: [...redirectWait(open, 'Trajectory.Replan'), ...effects],
@@ -400,6 +424,206 @@ function redirectToAfronding(t: Trajectory, open: Task, effects: Effect[]): Tran
   return {
     next: { ...rest, phase: 'afronding', closedTasks: [...t.closedTasks, closeTask(open, { status: 'cancelled' })] },
     effects: [...redirectWait(open, 'Trajectory.AfrondingRequested'), ...effects],
+    answer: undefined,
+  };
+}
+
+/** The open task as its assignee acts on it: anyone else is told it does not exist. */
+function requireOwnOpen(t: Trajectory, taskId: string, actor: Actor): Task {
+  const open = requireOpen(t, taskId);
+  if (open.assigneeRole !== actor.role || open.assigneeId !== actor.userId) throw new NotFoundError(`No task ${taskId}`);
+  return open;
+}
+
+function rejectProblems(what: string, problems: FieldProblem[]): void {
+  if (problems.length > 0) throw new ValidationError(`The ${what} has bad fields`, problems);
+}
+
+/** The deadline of the open task moved to `dueAt` today (the one deadlines rule: never before today). */
+function movedTo(t: Trajectory, open: Task, dueAt: string, now: Date): Task {
+  const deadline = deadlineFor({
+    type: open.type,
+    plannedDue: dueAt,
+    openedOn: today(now),
+    ...(t.kennismakingOn ? { kennismakingOn: t.kennismakingOn } : {}),
+  });
+  return { ...open, ...deadline };
+}
+
+/** Three planned contacts missed in a row (no contact held in between) alert the beheerders. */
+export const MISSED_IN_A_ROW_ALERT = 3;
+
+/** Contacts missed since the last contact held (the kennismaking, the POP, a planned or an extra contact). */
+export function missedInARow(t: Trajectory): number {
+  const since = t.lastContactOn ?? '';
+  return (t.missedContacts ?? []).filter((m) => m.on > since).length;
+}
+
+export interface MissedAnswer {
+  missedInARow: number;
+  /** The task as it stands now: open and due again, or cancelled when the afronding comes first. */
+  task: Task;
+  /** The same miss (task and day) was recorded before: nothing changed. */
+  repeated: boolean;
+}
+
+/**
+ * The regisseur records that the open contact did not take place on `on`: the miss is kept on the
+ * trajectory and the same task is due again `retryDays` after it (the deadlines rule gives its
+ * escalation); the waiting execution plans again. A retry on or after the afronding's due date
+ * cancels the contact: the afronding comes next. Only a CONTACT: a missed kennismaking or POP
+ * meeting is rescheduled instead. The same miss recorded twice changes nothing.
+ */
+export function recordMissedContact(
+  t: Trajectory,
+  cmd: { taskId: string; on: string; reason: MissedContact['reason']; note?: string; retryDays: number; actor: Actor; now: Date },
+): Transition<MissedAnswer> {
+  requireActive(t);
+  const open = requireOwnOpen(t, cmd.taskId, cmd.actor);
+  if (open.type !== 'CONTACT') {
+    throw new ConflictError(`A missed contact is recorded on a CONTACT task; move a ${open.type} task with PATCH /tasks/{taskId} instead`);
+  }
+  const missed = t.missedContacts ?? [];
+  const same = missed.find((m) => m.taskId === open.taskId && m.on === cmd.on);
+  if (same) {
+    if (same.reason !== cmd.reason) throw new ConflictError(`A missed contact on ${cmd.on} is already recorded for this task (${same.reason})`);
+    return unchanged(t, { missedInARow: missedInARow(t), task: open, repeated: true });
+  }
+  const day = today(cmd.now);
+  const openedOn = today(new Date(open.openedAt));
+  const lastMissed = missed.at(-1)?.on;
+  rejectProblems('missed contact', [
+    ...(cmd.on > day ? [{ field: 'on', message: `must not be after today (${day})` }] : []),
+    ...(cmd.on < openedOn ? [{ field: 'on', message: `must not be before the task was opened (${openedOn})` }] : []),
+    ...(t.lastContactOn && cmd.on <= t.lastContactOn ? [{ field: 'on', message: `must be after the last contact held (${t.lastContactOn})` }] : []),
+    ...(lastMissed && cmd.on < lastMissed ? [{ field: 'on', message: `must not be before the last missed contact (${lastMissed})` }] : []),
+  ]);
+  const record: MissedContact = {
+    on: cmd.on,
+    reason: cmd.reason,
+    ...(cmd.note ? { note: cmd.note } : {}),
+    taskId: open.taskId,
+    recordedBy: cmd.actor.userId,
+    recordedAt: cmd.now.toISOString(),
+  };
+  const changed: Trajectory = { ...t, missedContacts: [...missed, record] };
+  const inARow = missedInARow(changed);
+  const effects: Effect[] = [auditEntry(cmd.actor, t, 'update', `missed CONTACT task ${open.taskId} on ${cmd.on} (${cmd.reason})`, cmd.now)];
+  const retryOn = addDays(cmd.on, cmd.retryDays);
+  if (retryOn >= afrondingDue(scheduleFacts(t))) {
+    const redirected = redirectToAfronding(changed, open, [...resolveEscalation(open, cmd.now), ...effects]);
+    return { ...redirected, answer: { missedInARow: inARow, task: { ...open, status: 'cancelled' }, repeated: false } };
+  }
+  const moved = movedTo(t, open, retryOn, cmd.now);
+  return {
+    next: { ...changed, openTask: moved },
+    effects: [...replanWait(open, moved), ...effects],
+    answer: { missedInARow: inARow, task: moved, repeated: false },
+  };
+}
+
+/**
+ * The regisseur held a contact the plan did not ask for (from the begeleiding on): it counts as
+ * the last contact, scores given are an extra measurement (no round: the six-month grid stays),
+ * and the open contact is planned again from it, as an interval change plans it.
+ */
+export function recordExtraContact(
+  t: Trajectory,
+  cmd: {
+    heldOn: string;
+    location: Contact['location'];
+    zrm?: { scores: Measurement['scores']; scoredBy?: Measurement['scoredBy'] };
+    actor: Actor;
+    now: Date;
+    newId: () => string;
+  },
+): Transition<{ contactId: string }> {
+  requireActive(t);
+  if (cmd.actor.role !== 'regisseur' || t.regisseurId !== cmd.actor.userId) throw new NotFoundError(`No trajectory ${t.trajectoryId}`);
+  if (t.phase !== 'begeleiding' && t.phase !== 'afronding') {
+    throw new ConflictError('An extra contact is recorded from the begeleiding on; until then the kennismaking and the POP meeting are the contacts');
+  }
+  const open = t.openTask;
+  if (!open) throw new ConflictError('The next task is being opened; try again shortly');
+  const day = today(cmd.now);
+  rejectProblems('extra contact', [
+    ...(cmd.heldOn > day ? [{ field: 'heldOn', message: `must not be after today (${day})` }] : []),
+    ...(t.lastContactOn && cmd.heldOn < t.lastContactOn ? [{ field: 'heldOn', message: `must not be before the last contact (${t.lastContactOn})` }] : []),
+  ]);
+  const contact: Contact = {
+    contactId: cmd.newId(),
+    trajectoryId: t.trajectoryId,
+    heldOn: cmd.heldOn,
+    location: cmd.location,
+    taskType: 'CONTACT',
+    taskId: open.taskId,
+    extra: true,
+    recordedBy: cmd.actor.userId,
+  };
+  const measurement: Measurement | undefined = cmd.zrm && {
+    measurementId: cmd.newId(),
+    trajectoryId: t.trajectoryId,
+    measuredOn: cmd.heldOn,
+    kind: 'interim',
+    scores: cmd.zrm.scores,
+    ...(cmd.zrm.scoredBy ? { scoredBy: cmd.zrm.scoredBy } : {}),
+    taskId: open.taskId,
+    recordedBy: cmd.actor.userId,
+  };
+  const changed: Trajectory = {
+    ...t,
+    contacts: [...t.contacts, contact],
+    lastContactOn: cmd.heldOn,
+    ...(measurement
+      ? { measurements: [...t.measurements, measurement], lastZrmOn: t.lastZrmOn && t.lastZrmOn > cmd.heldOn ? t.lastZrmOn : cmd.heldOn }
+      : {}),
+  };
+  const effects = [auditEntry(cmd.actor, t, 'update', `extra contact on ${cmd.heldOn}${measurement ? ' with a ZRM measurement' : ''}`, cmd.now)];
+  const answer = { contactId: contact.contactId };
+  if (open.type !== 'CONTACT') return { next: changed, effects, answer };
+  return { ...replanContact(changed, open, effects, cmd.now), answer };
+}
+
+/**
+ * The regisseur moves the open task to another due date (with a reason, audited): not before
+ * today, and a contact before the afronding is due. The escalation date follows by the one
+ * deadlines rule and the waiting execution plans again.
+ */
+export function rescheduleTask(t: Trajectory, cmd: { taskId: string; dueAt: string; reason: string; actor: Actor; now: Date }): Transition<Task> {
+  requireActive(t);
+  const open = requireOwnOpen(t, cmd.taskId, cmd.actor);
+  if (open.assigneeRole !== 'regisseur') throw new ConflictError(`A ${open.type} task is not the regisseur's to move`);
+  const day = today(cmd.now);
+  const afronding = open.type === 'CONTACT' ? afrondingDue(scheduleFacts(t)) : undefined;
+  rejectProblems('new due date', [
+    ...(cmd.dueAt < day ? [{ field: 'dueAt', message: `must not be before today (${day})` }] : []),
+    ...(afronding && cmd.dueAt >= afronding ? [{ field: 'dueAt', message: `must be before the afronding is due (${afronding})` }] : []),
+  ]);
+  const moved = movedTo(t, open, cmd.dueAt, cmd.now);
+  const effects: Effect[] = [
+    ...replanWait(open, moved),
+    auditEntry(cmd.actor, t, 'update', `reschedule ${open.type} task ${open.taskId} from ${open.dueAt} to ${moved.dueAt}: ${cmd.reason}`, cmd.now),
+  ];
+  const same = moved.dueAt === open.dueAt && moved.escalateOn === open.escalateOn;
+  return { next: same ? t : { ...t, openTask: moved }, effects, answer: moved };
+}
+
+/**
+ * The beheerder gives the trajectory to another regisseur (checked active in the directory by the
+ * use case): the open task's assignee follows (its worklist and calendar move with it), later
+ * tasks open for the new regisseur; closed tasks keep who had them.
+ */
+export function reassign(t: Trajectory, cmd: { regisseurId: string; actor: Actor; now: Date }): Transition {
+  requireActive(t);
+  if (t.regisseurId === cmd.regisseurId) return unchanged(t, undefined);
+  const open = t.openTask;
+  return {
+    next: {
+      ...t,
+      regisseurId: cmd.regisseurId,
+      ...(open && open.assigneeRole === 'regisseur' ? { openTask: { ...open, assigneeId: cmd.regisseurId } } : {}),
+    },
+    effects: [auditEntry(cmd.actor, t, 'update', `reassign trajectory from ${t.regisseurId} to ${cmd.regisseurId}`, cmd.now)],
     answer: undefined,
   };
 }

@@ -4,7 +4,7 @@
  * the execution holding it). The store keeps it beside the trajectory for its indexes, so a list
  * reads little and an index is written only when this changes.
  */
-import type { Task, Trajectory } from '../schemas';
+import type { Contact, Task, Trajectory } from '../schemas';
 
 /** An open task as lists show it. */
 export type TaskSummary = Omit<Task, 'token' | 'executionName'>;
@@ -15,13 +15,28 @@ export type TrajectorySummary = Pick<
 > & {
   workflow: Pick<Trajectory['workflow'], 'status' | 'segment'>;
   openTask?: TaskSummary;
+  /** The last contact held (the kennismaking and the POP meeting count): its date and place, for the worklist. */
+  lastContact?: LastContact;
 };
+
+export interface LastContact {
+  on: string;
+  location: Contact['location'];
+}
+
+/** The latest contact by date (a contact is never dated before the one before it, so the last held). */
+export function lastContactOf(t: Pick<Trajectory, 'contacts'>): LastContact | undefined {
+  let last: Contact | undefined;
+  for (const c of t.contacts) if (!last || c.heldOn >= last.heldOn) last = c;
+  return last ? { on: last.heldOn, location: last.location } : undefined;
+}
 
 export function summarise(t: Trajectory): TrajectorySummary {
   const task = t.openTask;
   const openTask: TaskSummary | undefined = task
     ? (({ token: _token, executionName: _execution, ...rest }) => rest)(task)
     : undefined;
+  const lastContact = lastContactOf(t);
   return {
     trajectoryId: t.trajectoryId,
     clientId: t.clientId,
@@ -33,5 +48,6 @@ export function summarise(t: Trajectory): TrajectorySummary {
     startedOn: t.startedOn,
     workflow: { status: t.workflow.status, segment: t.workflow.segment },
     ...(openTask ? { openTask } : {}),
+    ...(lastContact ? { lastContact } : {}),
   };
 }

@@ -14,6 +14,9 @@ import { changeTrajectory } from './change';
 import { scheduleFor } from './notify';
 import { requireActiveRegisseur } from './users';
 import { activeTrajectoryClaim, releaseClaim, takeClaim } from './claims';
+import { deadlinesOf } from './deadlines';
+import { householdOf, type HouseholdView } from './households';
+import type { Deadline } from '../schemas';
 
 export interface StartTrajectoryInput {
   clientId: string;
@@ -149,6 +152,10 @@ export interface TrajectoryView {
   clientName: string;
   afrondingDueOn: string | undefined;
   executions: ExecutionSummary[];
+  /** The other members' active trajectories, if the client is in a household (core/usecases/households.ts). */
+  household: HouseholdView | undefined;
+  /** The client's open legal deadlines, by date. */
+  deadlines: Deadline[];
 }
 
 /** Everything a regisseur or beheerder needs to see of one trajectory; the read is audited. */
@@ -159,11 +166,14 @@ export async function viewTrajectory(deps: Deps, actor: Actor, trajectoryId: str
     deps.store.getClient(t.clientId),
     deps.engine.listExecutions(trajectoryId, t.workflow.segment),
   ]);
+  const [household, deadlines] = await Promise.all([householdOf(deps, actor, client), deadlinesOf(deps, t.clientId)]);
   await deps.store.appendAudit([audit(actor, t.clientId, 'read', `read trajectory ${trajectoryId}`, deps.clock.now())]);
   return {
     trajectory: t,
     clientName: client ? `${client.firstName} ${client.lastName}` : '',
     afrondingDueOn: t.popAgreedOn || t.afrondingRequestedOn ? afrondingDue(t) : undefined,
     executions,
+    household,
+    deadlines,
   };
 }

@@ -97,10 +97,10 @@ export type WaitSignal = typeof WORKFLOW_ERRORS.afrondingRequested | typeof WORK
  * every wait can be withdrawn.
  */
 export const WAIT_SIGNALS: Record<TaskType, Partial<Record<WaitSignal, string>>> = {
-  KENNISMAKING: { 'Trajectory.Withdrawn': 'Close' },
-  POP: { 'Trajectory.AfrondingRequested': 'PlanAfronding', 'Trajectory.Withdrawn': 'Close' },
+  KENNISMAKING: { 'Trajectory.Replan': 'PlanKennismaking', 'Trajectory.Withdrawn': 'Close' },
+  POP: { 'Trajectory.AfrondingRequested': 'PlanAfronding', 'Trajectory.Replan': 'PlanPop', 'Trajectory.Withdrawn': 'Close' },
   CONTACT: { 'Trajectory.AfrondingRequested': 'PlanAfronding', 'Trajectory.Replan': 'PlanNext', 'Trajectory.Withdrawn': 'Close' },
-  AFRONDING: { 'Trajectory.Withdrawn': 'Close' },
+  AFRONDING: { 'Trajectory.Replan': 'PlanAfronding', 'Trajectory.Withdrawn': 'Close' },
   ACKNOWLEDGE: { 'Trajectory.Withdrawn': 'Close' },
 };
 

@@ -137,13 +137,13 @@ export class ProjectFunction extends nodejs.NodejsFunction {
     const indexArns = tableDefinition.globalSecondaryIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`);
     this.addToRolePolicy(new iam.PolicyStatement({ actions: actions.dynamodb, resources: [table.tableArn, ...indexArns] }));
     if (access === 'readWrite') {
-      // The audit log is append-only: no function may delete or change an audit entry.
+      // The audit log is append-only: no function may delete or change an audit entry or a list read.
       this.addToRolePolicy(
         new iam.PolicyStatement({
           effect: iam.Effect.DENY,
           actions: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
           resources: [table.tableArn],
-          conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } },
+          conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*', 'LISTREAD#*'] } },
         }),
       );
     }

@@ -135,9 +135,9 @@ describe('bad input', () => {
     const badPhase = await beheerder.get('/trajectories?phase=done');
     expect(badPhase.status).toBe(400);
     expect(badPhase.body.errors).toEqual([expect.objectContaining({ field: 'phase' })]);
-    const noFilters = await rita.get('/tasks?due=overdue');
-    expect(noFilters.status).toBe(400);
-    expect(noFilters.body.errors).toEqual([{ field: 'due', message: 'is not a parameter of this route' }]);
+    const unknownFilter = await rita.get('/tasks?sort=due');
+    expect(unknownFilter.status).toBe(400);
+    expect(unknownFilter.body.errors).toEqual([expect.objectContaining({ field: 'sort' })]);
     expect((await beheerder.get('/trajectories?phase=kennismaking')).status).toBe(200);
   });
 

@@ -186,7 +186,7 @@ describe('the audit log', () => {
         expect.objectContaining({
           Effect: 'Deny',
           Action: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
-          Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } },
+          Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*', 'LISTREAD#*'] } },
         }),
       );
     }

@@ -6,7 +6,7 @@
 import { ConcurrentUpdateError } from '../../core/errors';
 import { DEFAULT_SETTINGS, type Claim, type Deps, type ExecutionSummary, type IdempotencyStore, type IdentityProvider, type Mail, type Mailer, type NotificationStore, type ReminderMark, type Store, type UserStore, type WaitRegistration, type WorkflowEngine } from '../../core/ports';
 import { registerWait } from '../../core/trajectory/aggregate';
-import type { AuditEntry, Client, Escalation, Handover, NewUser, Notification, Phase, Role, Trajectory, User } from '../../core/schemas';
+import type { AuditEntry, Client, Deadline, Escalation, Handover, NewUser, Notification, Phase, Role, Trajectory, User } from '../../core/schemas';
 import { summarise } from '../../core/trajectory/summary';
 import type { TaskResult } from '../../core/workflow/contract';
 
@@ -34,6 +34,37 @@ export class MemoryStore implements Store {
   }
   async listClients() {
     return [...this.clients.values()].map(copy);
+  }
+  async saveClient(client: Client, expectedVersion: number) {
+    const stored = this.clients.get(client.clientId);
+    if (!stored || (stored.version ?? 0) !== expectedVersion) throw new ConcurrentUpdateError('client changed');
+    this.clients.set(client.clientId, copy(client));
+  }
+  households = new Map<string, Set<string>>();
+  async putHouseholdMember(householdId: string, clientId: string, _since?: string) {
+    this.households.set(householdId, (this.households.get(householdId) ?? new Set<string>()).add(clientId));
+  }
+  async removeHouseholdMember(householdId: string, clientId: string) {
+    this.households.get(householdId)?.delete(clientId);
+  }
+  async listHouseholdMembers(householdId: string) {
+    return [...(this.households.get(householdId) ?? [])].sort();
+  }
+  deadlines = new Map<string, Deadline>();
+  async listDeadlines(clientId: string) {
+    return [...this.deadlines.values()]
+      .filter((d) => d.clientId === clientId)
+      .sort((a, b) => a.date.localeCompare(b.date) || a.deadlineId.localeCompare(b.deadlineId))
+      .map(copy);
+  }
+  async getDeadline(clientId: string, deadlineId: string) {
+    const found = this.deadlines.get(`${clientId}#${deadlineId}`);
+    return copy(found);
+  }
+  async saveDeadline(deadline: Deadline, expectedVersion: number | null) {
+    const key = `${deadline.clientId}#${deadline.deadlineId}`;
+    if ((this.deadlines.get(key)?.version ?? null) !== expectedVersion) throw new ConcurrentUpdateError('deadline changed');
+    this.deadlines.set(key, copy(deadline));
   }
   async setClaim(name: string, claim: Claim | null, expectedOwner: string | null) {
     if ((this.claims.get(name)?.ownerId ?? null) !== expectedOwner) throw new ConcurrentUpdateError('claim held');
@@ -98,8 +129,63 @@ export class MemoryStore implements Store {
   async appendAudit(entries: AuditEntry[]) {
     this.audit.push(...entries.map(copy));
   }
+  /** One entry per list read, naming the clients shown (the client's audit shows it as a read). */
+  listReads: Array<import('../../core/schemas').ListRead> = [];
   async listAudit(clientId: string) {
-    return this.audit.filter((e) => e.clientId === clientId).map(copy);
+    const listed = this.listReads
+      .filter((r) => r.clientIds.includes(clientId))
+      .map((r): AuditEntry => ({ clientId, at: r.at, actorId: r.actorId, actorRole: r.actorRole, action: 'read', detail: r.detail }));
+    return [...this.audit.filter((e) => e.clientId === clientId), ...listed].sort((a, b) => a.at.localeCompare(b.at)).map(copy);
+  }
+  async recordListRead(read: import('../../core/schemas').ListRead) {
+    if (read.clientIds.length > 0) this.listReads.push(copy(read));
+  }
+  async pageOpenTasks(q: import('../../core/ports').OpenTaskQuery) {
+    const key = (t: { dueAt: string; taskId: string }) => `${t.dueAt}#${t.taskId}`;
+    const all = (await this.listTrajectories({}))
+      .filter((s) => {
+        const t = s.openTask;
+        return (
+          t !== undefined &&
+          q.assignees.some((a) => a.role === t.assigneeRole && a.id === t.assigneeId) &&
+          (q.dueFrom === undefined || t.dueAt >= q.dueFrom) &&
+          (q.dueTo === undefined || t.dueAt <= q.dueTo) &&
+          (q.type === undefined || t.type === q.type) &&
+          (q.zrmDue === undefined || t.zrmDue === q.zrmDue) &&
+          (q.after === undefined || key(t) > q.after)
+        );
+      })
+      .sort((a, b) => (key(a.openTask!) < key(b.openTask!) ? -1 : 1));
+    return { items: all.slice(0, q.limit), more: all.length > q.limit };
+  }
+}
+
+/** Signals in memory, newest first, with the DynamoDB store's filters. */
+export class MemorySignalStore {
+  signals = new Map<string, import('../../core/schemas').Signal>();
+  async put(signal: import('../../core/schemas').Signal) {
+    if (this.signals.has(signal.signalId)) throw new ConcurrentUpdateError('A signal with this id exists');
+    this.signals.set(signal.signalId, copy(signal));
+  }
+  async get(id: string) {
+    return copy(this.signals.get(id));
+  }
+  async list(q: import('../../core/ports').SignalQuery) {
+    const key = (s: { createdAt: string; signalId: string }) => `${s.createdAt}#${s.signalId}`;
+    const all = [...this.signals.values()]
+      .filter(
+        (s) =>
+          (q.createdBy === undefined || s.createdBy === q.createdBy) &&
+          (q.theme === undefined || s.theme === q.theme) &&
+          (q.nature === undefined || s.nature === q.nature) &&
+          (q.trajectoryId === undefined || s.trajectoryId === q.trajectoryId) &&
+          (q.partner === undefined || s.partner.toLowerCase().includes(q.partner.toLowerCase())) &&
+          (q.from === undefined || key(s) >= q.from) &&
+          (q.to === undefined || key(s) < q.to) &&
+          (q.after === undefined || key(s) < q.after),
+      )
+      .sort((a, b) => (key(a) < key(b) ? 1 : -1));
+    return { items: all.slice(0, q.limit).map(copy), more: all.length > q.limit };
   }
 }
 
@@ -151,9 +237,12 @@ export class MemoryUserStore implements UserStore {
 
 /** The identity provider's calls, recorded (locally the table is the directory; on AWS, Cognito). */
 export class RecordingIdentity implements IdentityProvider {
-  calls: Array<{ call: 'createUser' | 'setActive'; userId: string; active?: boolean }> = [];
+  calls: Array<{ call: 'createUser' | 'setActive' | 'setEmail'; userId: string; active?: boolean; email?: string }> = [];
   async createUser(user: NewUser) {
     this.calls.push({ call: 'createUser', userId: user.userId });
+  }
+  async setEmail(userId: string, email: string) {
+    this.calls.push({ call: 'setEmail', userId, email });
   }
   async setActive(userId: string, active: boolean) {
     this.calls.push({ call: 'setActive', userId, active });
@@ -168,6 +257,10 @@ export class MemoryNotificationStore implements NotificationStore {
     if (!current || current.at === '' || current.at > mark.at || (mark.replacing !== undefined && current.taskId === mark.replacing)) {
       this.marks.set(trajectoryId, { trajectoryId, at: mark.at, taskId: mark.taskId });
     }
+  }
+  async moveMark(trajectoryId: string, move: { taskId: string; from: string; to: string }) {
+    const current = this.marks.get(trajectoryId);
+    if (current && current.at === move.from && current.taskId === move.taskId && current.through === undefined) this.marks.set(trajectoryId, { ...current, at: move.to });
   }
   async listMarksDue(now: string) {
     return [...this.marks.values()].filter((m) => m.at !== '' && m.at <= now).sort((a, b) => a.at.localeCompare(b.at)).map(copy);
@@ -275,6 +368,7 @@ export function fakeWorld(start = '2025-01-15T09:00:00.000Z'): FakeWorld {
     ids: { next: () => `ID${String(++id).padStart(4, '0')}` },
     handovers: { deliver: async () => {} },
     idempotency: unusedIdempotency,
+    signals: new MemorySignalStore(),
     metrics: { gauge: async (name, value) => void gauges.push([name, value]) },
     logger: { info: log('info'), warn: log('warn'), error: log('error') },
   };
