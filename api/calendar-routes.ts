@@ -13,10 +13,8 @@ import { TaskType } from '../core/schemas';
 import { AGENDA_WEEKS } from '../core/trajectory/agenda';
 import { agenda, calendarFeed, rotateCalendarKey } from '../core/usecases/calendar';
 import type { AreaRoutes } from './app';
-import { defineRoute, type ResponseDef } from './route';
+import { defineRoute, problems } from './route';
 
-const problems = (...codes: number[]): Record<number, ResponseDef> =>
-  Object.fromEntries(codes.map((code) => [code, { description: 'A problem (RFC 9457)' }]));
 
 export const FEED_PATH = '/me/calendar.ics';
 

@@ -7,12 +7,9 @@ import * as z from 'zod';
 import { ExtraContactInput, Id, MissedContactInput, RescheduleInput } from '../core/schemas';
 import { recordExtraContact, recordMissedContact, rescheduleTask } from '../core/usecases/caseload';
 import type { AreaRoutes } from './app';
-import { defineRoute, type ResponseDef } from './route';
+import { defineRoute, problems, json } from './route';
 import { TaskOut, TrajectorySummaryOut, taskOut, trajectorySummary } from './views';
 
-const problems = (...codes: number[]): Record<number, ResponseDef> =>
-  Object.fromEntries(codes.map((code) => [code, { description: 'A problem (RFC 9457)' }]));
-const json = (schema: z.ZodType, description: string): ResponseDef => ({ description, schema });
 
 const taskParams = z.object({ taskId: z.string().min(1).max(80) });
 

@@ -8,12 +8,9 @@ import { addDeadline, listDeadlines, resolveDeadline } from '../core/usecases/de
 import { setHousehold } from '../core/usecases/households';
 import { popHistory, reviewPop, revisePop } from '../core/usecases/pop';
 import type { AreaRoutes } from './app';
-import { defineRoute, type ResponseDef } from './route';
+import { defineRoute, problems, json } from './route';
 import { DeadlineOut, deadlineOut } from './views';
 
-const problems = (...codes: number[]): Record<number, ResponseDef> =>
-  Object.fromEntries(codes.map((code) => [code, { description: 'A problem (RFC 9457)' }]));
-const json = (schema: z.ZodType, description: string): ResponseDef => ({ description, schema });
 
 const clientParams = z.object({ clientId: Id });
 const trajectoryParams = z.object({ trajectoryId: Id });

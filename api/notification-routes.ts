@@ -6,10 +6,8 @@ import { Escalation, Notification, NotificationKind, TaskType } from '../core/sc
 import { beheerNotifications, markAllRead, markRead, myNotifications, type InboxItem } from '../core/usecases/inbox';
 import { trajectoryRef } from '../core/notifications/templates';
 import type { AreaRoutes } from './app';
-import { defineRoute, type ResponseDef } from './route';
+import { defineRoute, problems } from './route';
 
-const problems = (...codes: number[]): Record<number, ResponseDef> =>
-  Object.fromEntries(codes.map((code) => [code, { description: 'A problem (RFC 9457)' }]));
 
 export const NotificationOut = z.object({
   notificationId: z.string(),

@@ -31,6 +31,13 @@ export function defineRoute<const R extends RouteDef>(route: R): R {
   return route;
 }
 
+/** The problem answers (RFC 9457) a route may give. */
+export const problems = (...codes: number[]): Record<number, ResponseDef> =>
+  Object.fromEntries(codes.map((code) => [code, { description: 'A problem (RFC 9457)' }]));
+
+/** A JSON answer with its schema (it feeds the OpenAPI document). */
+export const json = (schema: z.ZodType, description: string): ResponseDef => ({ description, schema });
+
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
 
 /** What a handler receives: the validated parts of the request. */

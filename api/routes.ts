@@ -3,7 +3,7 @@
  * document at /openapi.json is generated from them.
  */
 import * as z from 'zod';
-import { defineRoute, type ResponseDef } from './route';
+import { defineRoute, problems, json } from './route';
 import {
   CompleteAfronding,
   CompleteContact,
@@ -23,9 +23,6 @@ import {
 } from '../core/schemas';
 import { TaskOut, TrajectoryOut, TrajectorySummaryOut } from './views';
 
-const problems = (...codes: number[]): Record<number, ResponseDef> =>
-  Object.fromEntries(codes.map((code) => [code, { description: 'A problem (RFC 9457)' }]));
-const json = (schema: z.ZodType, description: string): ResponseDef => ({ description, schema });
 
 export const registerClientRoute = defineRoute({
   method: 'post',

@@ -5,11 +5,8 @@ import * as z from 'zod';
 import { Id, IsoDate, NewSignal, Signal, SignalNature, SignalTheme } from '../core/schemas';
 import { getSignal, listSignals, recordSignal } from '../core/usecases/signals';
 import type { AreaRoutes } from './app';
-import { defineRoute, type ResponseDef } from './route';
+import { defineRoute, problems, json } from './route';
 
-const problems = (...codes: number[]): Record<number, ResponseDef> =>
-  Object.fromEntries(codes.map((code) => [code, { description: 'A problem (RFC 9457)' }]));
-const json = (schema: z.ZodType, description: string): ResponseDef => ({ description, schema });
 
 export const createSignalRoute = defineRoute({
   method: 'post',

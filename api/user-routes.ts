@@ -5,11 +5,8 @@ import * as z from 'zod';
 import { Id, NewUser, Preferences, User, UserChange } from '../core/schemas';
 import { changeUser, createUser, getPreferences, getUser, listUsers, me, setPreferences } from '../core/usecases/users';
 import type { AreaRoutes } from './app';
-import { defineRoute, type ResponseDef } from './route';
+import { defineRoute, problems, json } from './route';
 
-const problems = (...codes: number[]): Record<number, ResponseDef> =>
-  Object.fromEntries(codes.map((code) => [code, { description: 'A problem (RFC 9457)' }]));
-const json = (schema: z.ZodType, description: string): ResponseDef => ({ description, schema });
 
 
 /** A user as every route shows it: the calendar key's hash never leaves. */
