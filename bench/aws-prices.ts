@@ -94,6 +94,11 @@ export const PRICES = {
   // requests per https://www.wring.co/blog/aws-kms-pricing-guide. The 20,000 free requests are confirmed.
   kmsRequests: price(0.03, 10_000, 'symmetric requests', 'https://aws.amazon.com/kms/pricing/', false),
 
+  // --- SES (v2, outbound mail from a Lambda function) --------------------------------------------
+  // NOT CONFIRMED from a stored AWS page in this session: $0.10 per 1,000 outbound e-mails (the
+  // long-standing list price, the same in every region to my knowledge), no attachments.
+  sesOutboundEmails: price(0.1, 1000, 'outbound e-mails', 'https://aws.amazon.com/ses/pricing/', false),
+
   // --- Secrets Manager ------------------------------------------------------------------------
   // NOT CONFIRMED from an AWS page: $0.40 per secret-month, $0.05 per 10,000 API calls, per
   // https://hivebook.wiki/wiki/aws-secrets-manager-rotated-secrets-dynamic-db-credentials-kms (same in every region to my knowledge).

@@ -80,6 +80,7 @@ export function figures(args: {
     lambdaRequests: cost('lambdaRequests', args.engine.invocations + apiRequests),
     lambdaCompute: cost('lambdaArmGbSeconds', gbSeconds + (apiRequests * BILLED_MS_PER_INVOCATION * args.lambdaMemoryMb) / 1024 / 1000),
     apiGateway: cost('apiGatewayHttpRequests', apiRequests),
+    sesMails: cost('sesOutboundEmails', args.mails),
   };
   const cohortUsd = Object.values(breakdown).reduce((a, b) => a + b, 0);
   const closed = args.result.trajectories.map((t) => t.outcome);
