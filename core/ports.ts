@@ -51,6 +51,8 @@ export interface Store {
   getDeadline(clientId: string, deadlineId: string): Promise<Deadline | undefined>;
   /** Creates (expectedVersion null) or replaces a deadline conditional on its version; a lost race throws ConcurrentUpdateError. */
   saveDeadline(deadline: Deadline, expectedVersion: number | null): Promise<void>;
+  /** Open deadlines whose reminder moment (`remindAt`) has come, from the time-keyed sparse index. */
+  listDeadlinesDue(now: string): Promise<Deadline[]>;
   /**
    * Sets (or with null, releases) the unique claim `name`, conditional on its current owner being
    * `expectedOwner` (null: unclaimed). A failed condition throws ConcurrentUpdateError.

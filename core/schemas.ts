@@ -164,6 +164,8 @@ export const Deadline = z.object({
   createdBy: z.string(),
   /** Dealt with (the permit renewed, the term met) or no longer relevant: no more reminders. */
   resolvedAt: z.string().optional(),
+  /** The next reminder moment (core/notifications/schedule.ts), while one is to come: the tick's sparse index. */
+  remindAt: z.string().optional(),
   resolvedBy: z.string().optional(),
   version: z.number().int().min(1),
 });
@@ -595,9 +597,11 @@ export type User = z.infer<typeof User>;
  *   (to the task's assignee);
  * - escalation: at the task's escalation moment (to every beheerder);
  * - handover_unacknowledged: a handover not acknowledged after 7 days (to the municipality's users);
- * - missed_contacts: a contact missed several times in a row (to every beheerder; occurrence = how many).
+ * - missed_contacts: a contact missed several times in a row (to every beheerder; occurrence = how many);
+ * - legal_deadline: a client's legal deadline comes closer, 3 months and 1 month before (to the
+ *   regisseur of the client's active trajectory; occurrence 1 and 2).
  */
-export const NotificationKind = z.enum(['reminder', 'due', 'overdue', 'escalation', 'handover_unacknowledged', 'missed_contacts']);
+export const NotificationKind = z.enum(['reminder', 'due', 'overdue', 'escalation', 'handover_unacknowledged', 'missed_contacts', 'legal_deadline']);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 
 /** The outbox side of a notification: how and whether its e-mail went out. */
@@ -624,8 +628,12 @@ export const Notification = z.object({
   recipientId: z.string(),
   trajectoryId: Id,
   clientId: Id,
+  /** The task it is about; for a legal deadline, the deadline's id. */
   taskId: Id,
-  taskType: TaskType,
+  /** The task's type; absent for a legal deadline. */
+  taskType: TaskType.optional(),
+  /** A legal deadline's reminder: which deadline (its date is `dueAt`). */
+  deadline: z.object({ deadlineId: Id, kind: z.string(), label: z.string().optional() }).optional(),
   dueAt: IsoDate,
   /** The moment it fell due by the rule. */
   moment: z.string(),

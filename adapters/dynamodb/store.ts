@@ -125,12 +125,29 @@ export class DynamoStore implements Store {
     return items.map((i) => entity<Deadline>(i)).sort((a, b) => a.date.localeCompare(b.date) || a.deadlineId.localeCompare(b.deadlineId));
   }
 
+  listDeadlinesDue(now: string): Promise<Deadline[]> {
+    // Sort keys are `remindAt#…`; '$' sorts right after '#', so the bound includes the instant itself.
+    return queryItems<Deadline>(this.doc, this.tableName, {
+      IndexName: INDEX.byEscalation,
+      KeyConditionExpression: 'gsi2pk = :deadline AND gsi2sk < :bound',
+      ExpressionAttributeValues: { ':deadline': 'DEADLINE', ':bound': `${now}$` },
+    });
+  }
+
   getDeadline(clientId: string, deadlineId: string): Promise<Deadline | undefined> {
     return this.get(`CLIENT#${clientId}`, `DEADLINE#${deadlineId}`);
   }
 
   async saveDeadline(deadline: Deadline, expectedVersion: number | null): Promise<void> {
-    const item = { pk: `CLIENT#${deadline.clientId}`, sk: `DEADLINE#${deadline.deadlineId}`, ...deadline };
+    const item = {
+      pk: `CLIENT#${deadline.clientId}`,
+      sk: `DEADLINE#${deadline.deadlineId}`,
+      // In the tick's time-keyed index while a reminder is to come.
+      ...(deadline.remindAt && !deadline.resolvedAt
+        ? { gsi2pk: 'DEADLINE', gsi2sk: `${deadline.remindAt}#${deadline.clientId}#${deadline.deadlineId}` }
+        : {}),
+      ...deadline,
+    };
     if (expectedVersion === null) {
       await this.put(item, 'attribute_not_exists(pk)');
     } else {

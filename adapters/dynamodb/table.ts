@@ -36,6 +36,7 @@
  *                 gsi2pk OPEN              gsi2sk escalateOn#taskId  open tasks by escalation date
  *                 gsi2pk REMIND            gsi2sk at#trajectoryId    next notification moment per trajectory
  *                 gsi2pk OUTBOX            gsi2sk nextAttemptAt#id   notifications whose mail is pending
+ *                 gsi2pk DEADLINE          gsi2sk remindAt#clientId#id  open legal deadlines by their next reminder
  *   byRegisseur   gsi3pk REG#id            gsi3sk createdAt#id       trajectories per regisseur
  *                 gsi3pk SIGNALS#userId    gsi3sk createdAt#id       one author's signals
  *   byKind        gsi4pk CLIENT | TRAJ | HANDOVER | NOTIFY | USER | NOTE_FAILED | SIGNAL | EXEC#trajectoryId, gsi4sk createdAt#id

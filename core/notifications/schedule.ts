@@ -10,7 +10,7 @@
  * A moment before the task was opened is not one: a task opened late is not reminded of the past.
  */
 import type { Settings } from '../ports';
-import { addDays, today } from '../rules/dates';
+import { addDays, addMonths, today } from '../rules/dates';
 import type { NotificationKind, Role, Task } from '../schemas';
 import { atDutchHour, escalationMoment } from '../trajectory/deadlines';
 
@@ -67,6 +67,26 @@ function* occurrencesFrom(task: ScheduledTask, rule: Rule): Generator<Occurrence
   for (let n = 1; ; n++) {
     yield { kind: 'overdue', occurrence: n, moment: atDutchHour(addDays(task.dueAt, n * rule.overdueEveryDays), rule.hour), to: 'assignee' };
   }
+}
+
+/** Months before a legal deadline at which the client's regisseur is reminded (docs/domain.md). */
+export const DEADLINE_REMINDER_MONTHS = [3, 1] as const;
+
+/**
+ * The reminders of a legal deadline on `date`: 3 months and 1 month before, at the hour of the
+ * other reminders; occurrence 1 and 2. As for tasks, a moment before the deadline was recorded
+ * does not count.
+ */
+export function deadlineReminders(deadline: { date: string; createdAt: string }, rule: Rule): Array<{ occurrence: number; moment: Date }> {
+  const created = new Date(deadline.createdAt).getTime();
+  return DEADLINE_REMINDER_MONTHS.map((months, i) => ({ occurrence: i + 1, moment: atDutchHour(addMonths(deadline.date, -months), rule.hour) })).filter(
+    (r) => r.moment.getTime() > created,
+  );
+}
+
+/** The next reminder of a legal deadline after `after`, if one is to come. */
+export function nextDeadlineReminder(deadline: { date: string; createdAt: string }, after: Date, rule: Rule): Date | undefined {
+  return deadlineReminders(deadline, rule).find((r) => r.moment > after)?.moment;
 }
 
 /** The next digest moment at or after `now` for a user who wants one at `hour`. */

@@ -16,7 +16,10 @@ export interface NotificationFacts {
   kind: NotificationKind;
   /** 1, or the n-th overdue reminder. */
   occurrence: number;
-  taskType: TaskType;
+  /** Absent for a legal deadline (then `deadline` says which). */
+  taskType?: TaskType;
+  /** A legal deadline: what it is (the kind's Dutch name, or its own label). */
+  deadline?: { kind: string; label?: string };
   /** YYYY-MM-DD */
   dueAt: string;
   /** YYYY-MM-DD: the day the task goes to the beheerders if still open. */
@@ -199,6 +202,7 @@ const FOOTER =
 
 /** The notification's mail: what is due, for whom (initials and reference), when, what to do, the link. */
 export function renderNotification(f: NotificationFacts): RenderedMail {
+  if (f.kind === 'legal_deadline' || !f.taskType) return renderDeadline(f);
   // The handover reminder is about the municipality's task, whatever type the facts name.
   const task = TASKS[f.kind === 'handover_unacknowledged' ? 'ACKNOWLEDGE' : f.taskType];
   const initials = safeInitials(f.clientInitials);
@@ -271,12 +275,48 @@ export function renderNotification(f: NotificationFacts): RenderedMail {
   });
 }
 
+const DEADLINE_NAMES: Record<string, string> = {
+  residence_permit_expiry: 'de verblijfsvergunning verloopt',
+  inburgering_term_end: 'de inburgeringstermijn eindigt',
+  exemption_window: 'de termijn voor ontheffing',
+};
+
+/** A legal deadline in words: its kind's Dutch name, or the label it was given (one line, no digits runs). */
+function deadlineName(d: NotificationFacts['deadline']): string {
+  if (!d) return 'een wettelijke termijn';
+  return DEADLINE_NAMES[d.kind] ?? (d.label ? safeName(d.label) : 'een wettelijke termijn');
+}
+
+/** A legal deadline's reminder, 3 months or 1 month before the date: to the client's regisseur. */
+function renderDeadline(f: NotificationFacts): RenderedMail {
+  const initials = safeInitials(f.clientInitials);
+  const ref = safeRef(f.trajectoryRef);
+  const what = deadlineName(f.deadline);
+  const when = dutchDate(f.dueAt);
+  const ahead = Math.max(1, Math.floor(f.occurrence)) === 1 ? 'over drie maanden' : 'over een maand';
+  return write({
+    title: oneLine(`Termijn ${ahead}: ${what}, ${initials} (${ref})`),
+    greeting: `Beste ${safeName(f.recipientName)},`,
+    paragraphs: [`Voor cliënt ${initials} (traject ${ref}) loopt ${ahead} een wettelijke termijn af: ${what}, op ${when}.`],
+    rows: [
+      ['Termijn', capitalise(what)],
+      ['Cliënt', initials],
+      ['Traject', ref],
+      ['Datum', when],
+    ],
+    todo: 'Bespreek met de cliënt wat er vóór die datum moet gebeuren, en zet de termijn op afgehandeld zodra het geregeld is.',
+    sections: [],
+    link: { label: 'Open het traject in trajectregie', url: oneLine(f.link) },
+  });
+}
+
 // ---------- The daily digest ----------
 
 /** The digest's groups, most urgent first; an item goes in the first group whose kind it has. */
 const GROUPS: Array<{ kind: NotificationKind; heading: string; count: (n: number) => string }> = [
   { kind: 'escalation', heading: 'Geëscaleerd naar de beheerders', count: (n) => `${n} ${n === 1 ? 'escalatie' : 'escalaties'}` },
   { kind: 'missed_contacts', heading: 'Contact steeds gemist', count: (n) => `${n} keer contact gemist` },
+  { kind: 'legal_deadline', heading: 'Wettelijke termijnen', count: (n) => `${n} ${n === 1 ? 'termijn' : 'termijnen'}` },
   { kind: 'overdue', heading: 'Te laat', count: (n) => `${n} te laat` },
   { kind: 'handover_unacknowledged', heading: 'Overdracht nog niet bevestigd', count: (n) => `${n} overdracht${n === 1 ? '' : 'en'} niet bevestigd` },
   { kind: 'due', heading: 'Vandaag de uiterste datum', count: (n) => `${n} vandaag` },
@@ -285,7 +325,7 @@ const GROUPS: Array<{ kind: NotificationKind; heading: string; count: (n: number
 
 /** Most days late first, then the earliest due date, then the reference (so the order is stable). */
 function byUrgency(a: NotificationFacts, b: NotificationFacts): number {
-  return b.daysOverdue - a.daysOverdue || a.dueAt.localeCompare(b.dueAt) || a.trajectoryRef.localeCompare(b.trajectoryRef) || a.taskType.localeCompare(b.taskType);
+  return b.daysOverdue - a.daysOverdue || a.dueAt.localeCompare(b.dueAt) || a.trajectoryRef.localeCompare(b.trajectoryRef) || (a.taskType ?? '').localeCompare(b.taskType ?? '');
 }
 
 /**
@@ -306,7 +346,9 @@ export function renderDigest(recipientName: string, day: string, items: Notifica
         const late = Math.max(0, Math.floor(i.daysOverdue));
         const lateText = late > 0 && (i.kind === 'overdue' || i.kind === 'escalation') ? `, ${days(late)} te laat` : '';
         return {
-          line: `${capitalise(TASKS[i.taskType].name)}: ${safeInitials(i.clientInitials)} (${safeRef(i.trajectoryRef)}), uiterlijk ${dutchDate(i.dueAt)}${lateText}`,
+          line: i.taskType
+            ? `${capitalise(TASKS[i.taskType].name)}: ${safeInitials(i.clientInitials)} (${safeRef(i.trajectoryRef)}), uiterlijk ${dutchDate(i.dueAt)}${lateText}`
+            : `${capitalise(deadlineName(i.deadline))}: ${safeInitials(i.clientInitials)} (${safeRef(i.trajectoryRef)}), op ${dutchDate(i.dueAt)}`,
           link: oneLine(i.link),
         };
       }),

@@ -12,6 +12,7 @@ import type { Deps } from '../ports';
 import type { Actor, Deadline, NewDeadline } from '../schemas';
 import { audit } from './access';
 import { requireClientAccess } from './clients';
+import { nextDeadlineReminder } from '../notifications/schedule';
 
 const ATTEMPTS = 5;
 
@@ -38,6 +39,8 @@ export async function addDeadline(deps: Deps, actor: Actor, clientId: string, in
     createdBy: actor.userId,
     version: 1,
   };
+  const remindAt = nextDeadlineReminder(deadline, now, deps.settings.notify);
+  if (remindAt) deadline.remindAt = remindAt.toISOString();
   await deps.store.saveDeadline(deadline, null);
   await deps.store.appendAudit([audit(actor, clientId, 'update', `add deadline ${deadline.deadlineId} (${deadline.kind})`, now)]);
   return deadline;
@@ -59,7 +62,8 @@ export async function resolveDeadline(deps: Deps, actor: Actor, clientId: string
     if (!current) throw new NotFoundError(`No deadline ${deadlineId}`);
     if (current.resolvedAt) return current;
     const now = deps.clock.now();
-    const resolved: Deadline = { ...current, resolvedAt: now.toISOString(), resolvedBy: actor.userId, version: current.version + 1 };
+    const { remindAt: _noMoreReminders, ...rest } = current;
+    const resolved: Deadline = { ...rest, resolvedAt: now.toISOString(), resolvedBy: actor.userId, version: current.version + 1 };
     try {
       await deps.store.saveDeadline(resolved, current.version);
     } catch (error) {

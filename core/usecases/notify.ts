@@ -15,8 +15,10 @@
  */
 import type { Deps, ReminderMark } from '../ports';
 import { today } from '../rules/dates';
-import type { Client, Notification, NotificationKind, Task, Trajectory, User } from '../schemas';
-import { nextDigestMoment, nextMomentAfter, occurrencesBetween, type Occurrence } from '../notifications/schedule';
+import { ConcurrentUpdateError } from '../errors';
+import type { Client, Deadline, Notification, NotificationKind, Task, Trajectory, User } from '../schemas';
+import { activeTrajectoryClaim } from './claims';
+import { deadlineReminders, nextDeadlineReminder, nextDigestMoment, nextMomentAfter, occurrencesBetween, type Occurrence } from '../notifications/schedule';
 import { clientInitials, renderDigest, renderNotification, trajectoryRef, type NotificationFacts } from '../notifications/templates';
 import { daysOverdue } from '../trajectory/deadlines';
 
@@ -103,10 +105,75 @@ export async function notifyTick(deps: Deps): Promise<NotifyResult> {
   let directory: User[] | undefined;
   const users = async () => (directory ??= await deps.users.listUsers());
   const { looked, recorded, fresh } = await recordDue(deps, users);
+  const reminded = await recordDeadlineReminders(deps, users);
+  fresh.push(...reminded);
   const result: Sending = { sent: 0, retried: 0, failed: 0 };
   if (fresh.length > 0) await sendGroups(deps, fresh.map((n) => [n]), await users(), now, result);
   await sendPending(deps, users, result);
-  return { looked, recorded, ...result };
+  return { looked, recorded: recorded + reminded.length, ...result };
+}
+
+/**
+ * Legal deadlines whose reminder moment has come (a sparse, time-keyed index partition): the
+ * regisseur of the client's active trajectory is told, 3 months and 1 month before the date
+ * (core/notifications/schedule.ts), once per reminder; then the deadline's next reminder moment
+ * is stored (conditional on its version: a change meanwhile wins, and the next tick looks again).
+ * A client without an active trajectory has no regisseur to tell: the reminder passes.
+ * Answers what it recorded to mail now (claimed, as recordDue does).
+ */
+export async function recordDeadlineReminders(deps: Deps, users: () => Promise<User[]> = () => deps.users.listUsers()): Promise<Notification[]> {
+  const now = deps.clock.now();
+  const due = await deps.store.listDeadlinesDue(now.toISOString());
+  if (due.length === 0) return [];
+  const directory = await users();
+  const fresh: Notification[] = [];
+  for (const d of due) {
+    try {
+      const claim = await deps.store.getClaim(activeTrajectoryClaim(d.clientId));
+      const t = claim ? await deps.store.getTrajectory(claim.ownerId) : undefined;
+      const regisseur = t?.status === 'active' ? directory.find((u) => u.userId === t.regisseurId && u.role === 'regisseur' && u.active) : undefined;
+      const from = Date.parse(d.remindAt!);
+      for (const r of deadlineReminders(d, deps.settings.notify).filter((x) => x.moment.getTime() >= from && x.moment <= now)) {
+        if (!t || !regisseur) continue;
+        const notification = deadlineNotification(t, d, r, regisseur, now);
+        if (await deps.notifications.record(notification)) fresh.push(notification);
+      }
+      const next = nextDeadlineReminder(d, now, deps.settings.notify);
+      const { remindAt: _done, ...rest } = d;
+      try {
+        await deps.store.saveDeadline({ ...rest, ...(next ? { remindAt: next.toISOString() } : {}), version: d.version + 1 }, d.version);
+      } catch (error) {
+        if (!(error instanceof ConcurrentUpdateError)) throw error; // changed meanwhile: the next tick reads it again
+      }
+    } catch (error) {
+      deps.logger.error('deadline reminder not recorded', { clientId: d.clientId, deadlineId: d.deadlineId, error: errorName(error) });
+    }
+  }
+  return fresh.filter((n) => n.delivery.status === 'pending' && n.delivery.attempts > 0);
+}
+
+function deadlineNotification(t: Trajectory, d: Deadline, r: { occurrence: number; moment: Date }, user: User, now: Date): Notification {
+  const channel = user.preferences.email;
+  const claimed = channel === 'each';
+  const nextAttemptAt = channel === 'digest' ? nextDigestMoment(now, user.preferences.digestHour) : leaseFrom(now);
+  return {
+    notificationId: `${d.deadlineId}.legal_deadline.${r.occurrence}.${today(r.moment)}.${user.userId}`,
+    kind: 'legal_deadline',
+    occurrence: r.occurrence,
+    recipientRole: user.role,
+    recipientId: user.userId,
+    trajectoryId: t.trajectoryId,
+    clientId: d.clientId,
+    taskId: d.deadlineId,
+    deadline: { deadlineId: d.deadlineId, kind: d.kind, ...(d.label ? { label: d.label } : {}) },
+    dueAt: d.date,
+    moment: r.moment.toISOString(),
+    createdAt: now.toISOString(),
+    delivery:
+      channel === 'none'
+        ? { channel, status: 'skipped', attempts: 0 }
+        : { channel, status: 'pending', attempts: claimed ? 1 : 0, nextAttemptAt: nextAttemptAt.toISOString() },
+  };
 }
 
 /**
@@ -248,13 +315,18 @@ async function sendGroups(deps: Deps, groups: Notification[][], directory: User[
  */
 async function stillOpen(deps: Deps, pending: Notification[], now: Date): Promise<Notification[]> {
   const earlier = pending.filter((n) => n.createdAt < now.toISOString());
-  const ids = [...new Set(earlier.map((n) => n.trajectoryId))];
+  const ids = [...new Set(earlier.filter((n) => !n.deadline).map((n) => n.trajectoryId))];
   const open = new Map(
     await Promise.all(ids.map(async (id) => [id, (await deps.store.getTrajectory(id))?.openTask?.taskId] as const)),
   );
+  // A deadline's reminder is still worth sending while the deadline is open.
+  const deadlines = earlier.filter((n) => n.deadline);
+  const openDeadlines = new Set(
+    (await Promise.all(deadlines.map(async (n) => ((await deps.store.getDeadline(n.clientId, n.deadline!.deadlineId))?.resolvedAt ? undefined : n.taskId)))).filter(Boolean),
+  );
   const current: Notification[] = [];
   for (const n of pending) {
-    if (n.createdAt >= now.toISOString() || open.get(n.trajectoryId) === n.taskId) {
+    if (n.createdAt >= now.toISOString() || (n.deadline ? openDeadlines.has(n.taskId) : open.get(n.trajectoryId) === n.taskId)) {
       current.push(n);
       continue;
     }
@@ -312,12 +384,16 @@ function factsOf(deps: Deps, n: Notification, recipient: User, client: Client | 
   return {
     kind: n.kind,
     occurrence: n.occurrence,
-    taskType: n.taskType,
+    ...(n.taskType ? { taskType: n.taskType } : {}),
+    ...(n.deadline ? { deadline: { kind: n.deadline.kind, ...(n.deadline.label ? { label: n.deadline.label } : {}) } } : {}),
     dueAt: n.dueAt,
-    daysOverdue: daysOverdue({ dueAt: n.dueAt }, new Date(n.moment)),
+    daysOverdue: n.deadline ? 0 : daysOverdue({ dueAt: n.dueAt }, new Date(n.moment)),
     clientInitials: client ? clientInitials(client.firstName, client.lastName) : '?',
     trajectoryRef: trajectoryRef(n.trajectoryId),
-    link: `${deps.settings.appBaseUrl}/tasks/${encodeURIComponent(n.taskId)}`,
+    // A task's mail opens the task; a deadline's, the trajectory.
+    link: n.deadline
+      ? `${deps.settings.appBaseUrl}/trajectories/${encodeURIComponent(n.trajectoryId)}`
+      : `${deps.settings.appBaseUrl}/tasks/${encodeURIComponent(n.taskId)}`,
     recipientName: recipient.displayName,
   };
 }

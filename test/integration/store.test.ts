@@ -370,3 +370,15 @@ describe('notifications', () => {
     await expect(notes.listInbox({ role: 'regisseur', id: 'ravi' }, { limit: 1, cursor: first.cursor! })).rejects.toBeInstanceOf(ValidationError);
   });
 });
+
+describe('legal deadlines in the tick index', () => {
+  it('lists an open deadline once its reminder moment has come, and not once resolved', async () => {
+    const d = { deadlineId: 'D-it', clientId: 'C-dl', kind: 'residence_permit_expiry' as const, date: '2025-08-20', createdAt: '2025-02-01T09:00:00.000Z', createdBy: 'bea', remindAt: '2025-05-20T06:00:00.000Z', version: 1 };
+    await store.saveDeadline(d, null);
+    expect((await store.listDeadlinesDue('2025-05-20T05:59:59.000Z')).map((x) => x.deadlineId)).not.toContain('D-it');
+    expect((await store.listDeadlinesDue('2025-05-20T06:00:00.000Z')).map((x) => x.deadlineId)).toContain('D-it');
+    const { remindAt: _r, ...rest } = d;
+    await store.saveDeadline({ ...rest, resolvedAt: '2025-05-21T09:00:00.000Z', resolvedBy: 'bea', version: 2 }, 1);
+    expect((await store.listDeadlinesDue('2030-01-01T00:00:00.000Z')).map((x) => x.deadlineId)).not.toContain('D-it');
+  });
+});

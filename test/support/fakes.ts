@@ -61,6 +61,9 @@ export class MemoryStore implements Store {
     const found = this.deadlines.get(`${clientId}#${deadlineId}`);
     return copy(found);
   }
+  async listDeadlinesDue(now: string) {
+    return [...this.deadlines.values()].filter((d) => d.remindAt && !d.resolvedAt && d.remindAt <= now).map(copy);
+  }
   async saveDeadline(deadline: Deadline, expectedVersion: number | null) {
     const key = `${deadline.clientId}#${deadline.deadlineId}`;
     if ((this.deadlines.get(key)?.version ?? null) !== expectedVersion) throw new ConcurrentUpdateError('deadline changed');

@@ -13,6 +13,7 @@ import { recordDue, sendPending, SEND_ATTEMPTS } from '../../core/usecases/notif
 import { tick } from '../../core/usecases/oversight';
 import { completeTask } from '../../core/usecases/tasks';
 import { changeInterval, startTrajectory } from '../../core/usecases/trajectories';
+import { addDeadline, resolveDeadline } from '../../core/usecases/deadlines';
 import { fakeWorld, type FakeWorld } from '../support/fakes';
 
 const beheerder: Actor = { userId: 'bea', role: 'beheerder' };
@@ -20,6 +21,7 @@ const rita: Actor = { userId: 'rita', role: 'regisseur' };
 
 let world: FakeWorld;
 let trajectoryId: string;
+let clientId: string;
 
 function user(userId: string, role: User['role'], extra: Partial<User> = {}): User {
   return {
@@ -68,6 +70,7 @@ beforeEach(async () => {
     await world.users.createUser(u);
   }
   const client = await registerClient(world.deps, beheerder, { firstName: 'Amal', lastName: 'Haddad', birthDate: '1990-03-01', settledOn: '2025-01-15', bsn: '123456782' });
+  clientId = client.clientId;
   trajectoryId = (await startTrajectory(world.deps, beheerder, { clientId: client.clientId, regisseurId: 'rita' })).trajectoryId;
 });
 
@@ -136,6 +139,28 @@ describe('over the first months of a trajectory', () => {
     await expect(markRead(world.deps, rita, beas)).rejects.toThrow(/No notification/);
     // A beheerder's inbox never names the client.
     expect((await myNotifications(world.deps, beheerder, { limit: 10 })).items[0]!.clientName).toBeUndefined();
+  });
+});
+
+describe('legal deadlines', () => {
+  it("reminds the client's regisseur 3 months and 1 month before, once each, naming the deadline but not the client", async () => {
+    world.at('2025-02-01T09:00:00.000Z');
+    const permit = await addDeadline(world.deps, beheerder, clientId, { kind: 'residence_permit_expiry', date: '2025-08-20' });
+    const done = await addDeadline(world.deps, beheerder, clientId, { kind: 'other', label: 'Huurcontract', date: '2025-06-10' });
+    await resolveDeadline(world.deps, beheerder, clientId, done.deadlineId);
+    await days('2025-02-01', '2025-08-25');
+    const reminders = notes().filter((n) => n.kind === 'legal_deadline');
+    expect(reminders.map((n) => `${n.recipientId}:${n.occurrence}@${n.moment.slice(0, 10)}:${n.taskId}`)).toEqual([
+      `rita:1@2025-05-20:${permit.deadlineId}`,
+      `rita:2@2025-07-20:${permit.deadlineId}`,
+    ]);
+    const mails = world.mailer.sent.filter((m) => m.messageId.includes('legal_deadline'));
+    expect(mails).toHaveLength(2);
+    expect(mails[0]!.subject).toMatch(/verblijfsvergunning/);
+    expect(mails[0]!.text).toContain(`/trajectories/${trajectoryId}`);
+    for (const m of mails) expect(`${m.subject}${m.text}${m.html}`).not.toMatch(/Amal|Haddad|123456782/);
+    // Both reminders are done: the deadline left the tick's index.
+    expect(await world.store.listDeadlinesDue('2030-01-01T00:00:00.000Z')).toEqual([]);
   });
 });
 

@@ -11,7 +11,8 @@ import {
 } from '../../core/notifications/templates';
 import { NotificationKind, TaskType } from '../../core/schemas';
 
-const KINDS = NotificationKind.options;
+/** The kinds about a task (a legal deadline's reminder has its own test below). */
+const KINDS = NotificationKind.options.filter((k) => k !== 'legal_deadline');
 const TYPES = TaskType.options;
 
 const LINK = 'https://trajectregie.example.nl/tasks/01JTASKAAAAAAAAAAAAAAAAAAA';
@@ -47,6 +48,25 @@ function visibleText(html: string): string {
 }
 
 const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+describe('a legal deadline', () => {
+  it('names the deadline, the date and how far ahead, with initials and reference only', () => {
+    for (const [occurrence, ahead] of [[1, 'over drie maanden'], [2, 'over een maand']] as const) {
+      const mail = renderNotification(facts({ kind: 'legal_deadline', occurrence, dueAt: '2025-08-20', deadline: { kind: 'residence_permit_expiry' } }));
+      expect(mail.subject).toContain(ahead);
+      expect(mail.subject).toContain('verblijfsvergunning');
+      for (const part of [mail.text, mail.html]) {
+        expect(part).toContain('A. H.');
+        expect(part).toContain('TR-9XK2QF');
+        expect(part).toContain(LINK);
+        expect(part).toMatch(/20 augustus 2025/);
+      }
+    }
+    const own = renderNotification(facts({ kind: 'legal_deadline', occurrence: 1, deadline: { kind: 'other', label: 'Huurcontract <b>' } }));
+    expect(own.subject).toContain('Huurcontract');
+    expect(own.html).not.toContain('<b>');
+  });
+});
 
 describe('renderNotification: every kind for every task type', () => {
   for (const kind of KINDS) {
