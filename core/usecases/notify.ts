@@ -153,9 +153,6 @@ export async function recordDeadlineReminders(deps: Deps, users: () => Promise<U
 }
 
 function deadlineNotification(t: Trajectory, d: Deadline, r: { occurrence: number; moment: Date }, user: User, now: Date): Notification {
-  const channel = user.preferences.email;
-  const claimed = channel === 'each';
-  const nextAttemptAt = channel === 'digest' ? nextDigestMoment(now, user.preferences.digestHour) : leaseFrom(now);
   return {
     notificationId: `${d.deadlineId}.legal_deadline.${r.occurrence}.${today(r.moment)}.${user.userId}`,
     kind: 'legal_deadline',
@@ -169,10 +166,7 @@ function deadlineNotification(t: Trajectory, d: Deadline, r: { occurrence: numbe
     dueAt: d.date,
     moment: r.moment.toISOString(),
     createdAt: now.toISOString(),
-    delivery:
-      channel === 'none'
-        ? { channel, status: 'skipped', attempts: 0 }
-        : { channel, status: 'pending', attempts: claimed ? 1 : 0, nextAttemptAt: nextAttemptAt.toISOString() },
+    delivery: deliveryFor(user, now, { claimed: true }),
   };
 }
 
@@ -241,9 +235,6 @@ function recipientsOf(o: Occurrence, task: Task, directory: User[]): User[] {
 }
 
 function notificationOf(t: Trajectory, task: Task, o: Occurrence, user: User, now: Date, options: { claimed: boolean }): Notification {
-  const channel = user.preferences.email;
-  const claimed = options.claimed && channel === 'each';
-  const nextAttemptAt = channel === 'digest' ? nextDigestMoment(now, user.preferences.digestHour) : claimed ? leaseFrom(now) : now;
   return {
     notificationId: notificationIdOf(task.taskId, o, user.userId),
     kind: o.kind,
@@ -257,11 +248,19 @@ function notificationOf(t: Trajectory, task: Task, o: Occurrence, user: User, no
     dueAt: task.dueAt,
     moment: o.moment.toISOString(),
     createdAt: now.toISOString(),
-    delivery:
-      channel === 'none'
-        ? { channel, status: 'skipped', attempts: 0 }
-        : { channel, status: 'pending', attempts: claimed ? 1 : 0, nextAttemptAt: nextAttemptAt.toISOString() },
+    delivery: deliveryFor(user, now, options),
   };
+}
+
+/**
+ * How a new notification's mail goes, by the recipient's preference: none (skipped), in the next
+ * digest, or at once; `claimed` records a mail to go at once as claimed by this tick (recordDue).
+ */
+function deliveryFor(user: User, now: Date, options: { claimed: boolean }): Notification['delivery'] {
+  const channel = user.preferences.email;
+  if (channel === 'none') return { channel, status: 'skipped', attempts: 0 };
+  if (channel === 'digest') return { channel, status: 'pending', attempts: 0, nextAttemptAt: nextDigestMoment(now, user.preferences.digestHour).toISOString() };
+  return { channel, status: 'pending', attempts: options.claimed ? 1 : 0, nextAttemptAt: (options.claimed ? leaseFrom(now) : now).toISOString() };
 }
 
 // ---------- Sending ----------
