@@ -21,15 +21,20 @@ const inboxSort = (n: Notification) => `${n.readAt ? 'R' : 'U'}#${n.createdAt}#$
 /** Sort keys are `<instant>#…`; '$' sorts right after '#', so the bound includes the instant itself. */
 const upTo = (instant: string) => `${instant}$`;
 
+/** The index keys that follow a delivery: in the outbox while pending, among the failed once it gave up. */
+const DELIVERY_KEYS = ['gsi2pk', 'gsi2sk', 'gsi4pk', 'gsi4sk'] as const;
+function deliveryIndexes(notificationId: string, delivery: Notification['delivery']): Partial<Record<(typeof DELIVERY_KEYS)[number], string>> {
+  if (delivery.status === 'pending' && delivery.nextAttemptAt) return { gsi2pk: 'OUTBOX', gsi2sk: `${delivery.nextAttemptAt}#${notificationId}` };
+  if (delivery.status === 'failed') return { gsi4pk: 'NOTE_FAILED', gsi4sk: `${delivery.nextAttemptAt ?? ''}#${notificationId}` };
+  return {};
+}
+
 /** The index keys a notification carries in its state. */
 function noteIndexes(n: Notification): Record<string, string> {
   return {
     gsi1pk: inboxKey({ role: n.recipientRole, id: n.recipientId }),
     gsi1sk: inboxSort(n),
-    ...(n.delivery.status === 'pending' && n.delivery.nextAttemptAt
-      ? { gsi2pk: 'OUTBOX', gsi2sk: `${n.delivery.nextAttemptAt}#${n.notificationId}` }
-      : {}),
-    ...(n.delivery.status === 'failed' ? { gsi4pk: 'NOTE_FAILED', gsi4sk: `${n.delivery.nextAttemptAt ?? n.createdAt}#${n.notificationId}` } : {}),
+    ...deliveryIndexes(n.notificationId, n.delivery),
   };
 }
 
@@ -106,7 +111,7 @@ export class DynamoNotificationStore implements NotificationStore {
           new UpdateCommand({
             TableName: this.tableName,
             Key: markKey(expected.trajectoryId),
-            // Out of the index, but kept: a later markNoLaterThan finds no `at` and sets one.
+            // Out of the index, but kept: a later markNext finds no `at` and sets one.
             UpdateExpression: 'REMOVE #at, gsi2pk, gsi2sk, #taskId, #through',
             ConditionExpression: condition,
             ExpressionAttributeNames: names,
@@ -162,22 +167,18 @@ export class DynamoNotificationStore implements NotificationStore {
 
   async updateDelivery(notificationId: string, expectedAttempts: number, delivery: Notification['delivery']): Promise<boolean> {
     // Only the delivery and the keys that follow it: a read mark written at the same time is kept.
-    const pending = delivery.status === 'pending' && delivery.nextAttemptAt;
-    const failed = delivery.status === 'failed';
+    const keys = deliveryIndexes(notificationId, delivery);
     const set = ['delivery = :delivery'];
     const remove: string[] = [];
     const values: Record<string, unknown> = { ':delivery': delivery, ':expected': expectedAttempts };
-    if (pending) {
-      set.push('gsi2pk = :outbox', 'gsi2sk = :outboxSort');
-      Object.assign(values, { ':outbox': 'OUTBOX', ':outboxSort': `${delivery.nextAttemptAt}#${notificationId}` });
-    } else {
-      remove.push('gsi2pk', 'gsi2sk');
-    }
-    if (failed) {
-      set.push('gsi4pk = :failed', 'gsi4sk = :failedSort');
-      Object.assign(values, { ':failed': 'NOTE_FAILED', ':failedSort': `${delivery.nextAttemptAt ?? ''}#${notificationId}` });
-    } else {
-      remove.push('gsi4pk', 'gsi4sk');
+    for (const key of DELIVERY_KEYS) {
+      const value = keys[key];
+      if (value === undefined) {
+        remove.push(key);
+      } else {
+        set.push(`${key} = :${key}`);
+        values[`:${key}`] = value;
+      }
     }
     try {
       await this.doc.send(

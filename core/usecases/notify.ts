@@ -3,7 +3,7 @@
  * 1. record: the trajectories whose next notification moment has come (a sparse index, so the
  *    read grows with what is due) are read, and each notification the rule (core/notifications/
  *    schedule.ts) says fell due since the last look is recorded, once per (task, kind,
- *    occurrence, recipient): the id says all four, and a second record of it changes nothing.
+ *    occurrence, day, recipient): the id says all five, and a second record of it changes nothing.
  *    Then the trajectory's mark moves to its next moment.
  * 2. send: the outbox (notifications whose mail is pending and due) is sent, each mail claimed
  *    first by counting the attempt, so overlapping ticks send it once; a failure is retried with
@@ -28,10 +28,10 @@ const BACKOFF_MINUTES = [1, 5, 30, 120, 720];
 /** How long a claimed mail is left to its sender before another tick may try it. */
 const CLAIM_MINUTES = 5;
 
-/** The notification's id: its task, kind, occurrence and recipient (so it is recorded once). */
 /**
- * The notification's id: its task, kind, occurrence, the day it fell due and its recipient, so it
- * is recorded once; a due date moved later makes new moments, and so new notifications.
+ * The notification's id: its subject (a task, or a legal deadline), kind, occurrence, the day it
+ * fell due and its recipient, so it is recorded once; a due date moved later makes new moments,
+ * and so new notifications.
  */
 export const notificationIdOf = (taskId: string, o: Pick<Occurrence, 'kind' | 'occurrence' | 'moment'>, recipientId: string) =>
   `${taskId}.${o.kind}.${o.occurrence}.${today(o.moment)}.${recipientId}`;
@@ -133,10 +133,11 @@ export async function recordDeadlineReminders(deps: Deps, users: () => Promise<U
       const t = claim ? await deps.store.getTrajectory(claim.ownerId) : undefined;
       const regisseur = t?.status === 'active' ? directory.find((u) => u.userId === t.regisseurId && u.role === 'regisseur' && u.active) : undefined;
       const from = Date.parse(d.remindAt!);
-      for (const r of deadlineReminders(d, deps.settings.notify).filter((x) => x.moment.getTime() >= from && x.moment <= now)) {
-        if (!t || !regisseur) continue;
-        const notification = deadlineNotification(t, d, r, regisseur, now);
-        if (await deps.notifications.record(notification)) fresh.push(notification);
+      if (t && regisseur) {
+        for (const r of deadlineReminders(d, deps.settings.notify).filter((x) => x.moment.getTime() >= from && x.moment <= now)) {
+          const notification = deadlineNotification(t, d, r, regisseur, now);
+          if (await deps.notifications.record(notification)) fresh.push(notification);
+        }
       }
       const next = nextDeadlineReminder(d, now, deps.settings.notify);
       const { remindAt: _done, ...rest } = d;
@@ -149,12 +150,15 @@ export async function recordDeadlineReminders(deps: Deps, users: () => Promise<U
       deps.logger.error('deadline reminder not recorded', { clientId: d.clientId, deadlineId: d.deadlineId, error: errorName(error) });
     }
   }
-  return fresh.filter((n) => n.delivery.status === 'pending' && n.delivery.attempts > 0);
+  return fresh.filter(claimedByThisTick);
 }
+
+/** Recorded to go at once, claimed by the tick that recorded it: that tick sends it. */
+const claimedByThisTick = (n: Notification) => n.delivery.status === 'pending' && n.delivery.attempts > 0;
 
 function deadlineNotification(t: Trajectory, d: Deadline, r: { occurrence: number; moment: Date }, user: User, now: Date): Notification {
   return {
-    notificationId: `${d.deadlineId}.legal_deadline.${r.occurrence}.${today(r.moment)}.${user.userId}`,
+    notificationId: notificationIdOf(d.deadlineId, { kind: 'legal_deadline', ...r }, user.userId),
     kind: 'legal_deadline',
     occurrence: r.occurrence,
     recipientRole: user.role,
@@ -192,7 +196,7 @@ export async function recordDue(
     try {
       const mine = await recordForMark(deps, mark, directory, now);
       recorded += mine.length;
-      fresh.push(...mine.filter((n) => n.delivery.status === 'pending' && n.delivery.attempts > 0));
+      fresh.push(...mine.filter(claimedByThisTick));
     } catch (error) {
       deps.logger.error('notifications not recorded for a trajectory', { trajectoryId: mark.trajectoryId, error: errorName(error) });
     }
