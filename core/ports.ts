@@ -110,7 +110,7 @@ export interface Store {
   pageOpenTasks(query: OpenTaskQuery): Promise<{ items: TrajectorySummary[]; more: boolean }>;
 }
 
-/** What a worklist page asks of the due index (core/usecases/tasks.ts listTasks). */
+/** What a worklist page asks of the due index (core/usecases/tasks.ts listTaskPage). */
 export interface OpenTaskQuery {
   assignees: Array<{ role: Role; id: string }>;
   /** Due dates, both inclusive (YYYY-MM-DD). */

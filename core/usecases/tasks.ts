@@ -127,11 +127,6 @@ export async function listTaskPage(deps: Deps, actor: Actor, filter: TaskFilter 
   return { tasks, ...(page.more && last ? { cursor: `${last.dueAt}.${last.taskId}` } : {}) };
 }
 
-/** One page's tasks, without the cursor (GET /tasks uses listTaskPage). */
-export async function listTasks(deps: Deps, actor: Actor, filter: TaskFilter = {}): Promise<TaskView[]> {
-  return (await listTaskPage(deps, actor, filter)).tasks;
-}
-
 export interface TaskDetail {
   task: StoredTask;
   /** An open AFRONDING task: what the system proposes and the outcome so far, before the decision. */

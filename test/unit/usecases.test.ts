@@ -9,7 +9,7 @@ import type { Actor } from '../../core/schemas';
 import { changeTrajectory } from '../../core/usecases/change';
 import { registerClient } from '../../core/usecases/clients';
 import { overview, tick } from '../../core/usecases/oversight';
-import { completeTask, getTask, listTasks } from '../../core/usecases/tasks';
+import { completeTask, getTask, listTaskPage } from '../../core/usecases/tasks';
 import { requestAfronding, startTrajectory, withdrawTrajectory } from '../../core/usecases/trajectories';
 import { closeTrajectory, escalate, openTask, plan } from '../../core/usecases/workflow-steps';
 import * as aggregate from '../../core/trajectory/aggregate';
@@ -45,7 +45,7 @@ describe('starting and completing', () => {
     const { taskId, planned } = await workflowOpens('kennismaking');
     // Due 2025-07-15, escalated at 00:00 Amsterdam time on 2025-07-29 (22:00 UTC the day before).
     expect(planned.timeoutSeconds).toBe((Date.parse('2025-07-28T22:00:00.000Z') - Date.parse('2025-01-20T09:00:00.000Z')) / 1000);
-    const [view] = await listTasks(world.deps, rita);
+    const [view] = (await listTaskPage(world.deps, rita, {})).tasks;
     expect(view).toMatchObject({ clientName: 'Amal Haddad', task: { taskId, dueAt: '2025-07-15', escalateOn: '2025-07-29' } });
   });
 
